@@ -1,0 +1,31 @@
+// POST api/2.0/authentication: a token for any non-empty userName and password
+// (API-NOTES API 1, Authentication).
+import type { Session } from '../../core/sessions.js';
+import type { JsonSchema } from '../../core/schemas.js';
+import { TICKS_PER_MS, type Ticks } from '../../core/ticks.js';
+import type { Bound } from './binder.js';
+import { OnlyofficeError } from './errors.js';
+import { formatApiDateTime } from './api-datetime.js';
+import type { Portal, PortalUser } from './portal.js';
+
+// How long an issued token lives [inferred: the portal's default cookie lifetime].
+const TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface IssuedToken {
+  token: string;
+  user: PortalUser;
+}
+
+export function authenticate(
+  portal: Portal,
+  tokenSchema: JsonSchema,
+  { bound, session, now }: { bound: Bound; session: Session; now: Ticks },
+): { response: Record<string, unknown>; issued: IssuedToken } {
+  const userName = bound.values.userName as string | undefined;
+  const password = bound.values.password as string | undefined;
+  if (!userName || !password) throw new OnlyofficeError('missingCredentials');
+  const token = session.generator.generate(tokenSchema) as string;
+  const user = portal.userByLogin(userName) ?? portal.owner;
+  const expires = formatApiDateTime(now + BigInt(TOKEN_LIFETIME_MS) * TICKS_PER_MS, portal.utcOffsetMinutes);
+  return { response: { token, expires }, issued: { token, user } };
+}

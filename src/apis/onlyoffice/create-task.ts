@@ -1,0 +1,61 @@
+// POST api/2.0/crm/task: the checks in the real server's order, then the
+// TaskWrapper (API-NOTES API 1, Errors: create-task checks; The task in the response).
+import type { Ticks } from '../../core/ticks.js';
+import type { Bound } from './binder.js';
+import { OnlyofficeError } from './errors.js';
+import { formatApiDateTime, parseApiDateTime } from './api-datetime.js';
+import type { EntityType, Portal, PortalUser } from './portal.js';
+
+export interface CreateTaskInput {
+  bound: Bound;
+  caller: PortalUser;
+  now: Ticks;
+  nextTaskId: () => number;
+}
+
+function entityTypeOf(value: unknown): EntityType | undefined {
+  const text = typeof value === 'string' ? value.toLowerCase() : '';
+  return text === 'opportunity' || text === 'case' ? text : undefined;
+}
+
+/** The created task as a TaskWrapper object, not yet ordered or trimmed. */
+export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: CreateTaskInput): Record<string, unknown> {
+  const v = bound.values;
+  const title = v.title as string | undefined;
+  const deadline = v.deadline as string | undefined;
+  const categoryId = (v.categoryId as number | undefined) ?? 0;
+  const entityTypeText = v.entityType as string | undefined;
+
+  // 1. An entityType other than opportunity/case (any case), or categoryId <= 0.
+  if ((entityTypeText && !entityTypeOf(entityTypeText)) || categoryId <= 0) throw new OnlyofficeError('invalidArgument');
+  // 2. An unknown category: 404.
+  const category = portal.category(categoryId);
+  if (!category) throw new OnlyofficeError('categoryNotFound');
+  // 3. Title null or empty, or no deadline [inferred: SaveOrUpdateTask's ArgumentException].
+  if (!title || !deadline) throw new OnlyofficeError('invalidArgument');
+  // 4. A deadline in none of the ApiDateTime formats.
+  const deadlineTicks = parseApiDateTime(deadline, portal.utcOffsetMinutes);
+  if (deadlineTicks === undefined) throw new OnlyofficeError('invalidDate', deadline);
+  // 5. Any other value that did not convert.
+  if (bound.conversionError) throw bound.conversionError;
+
+  const entityType = entityTypeOf(entityTypeText);
+  const entityId = (v.entityId as number | undefined) ?? 0;
+  const entityTitle = entityType && entityId > 0 ? portal.entityTitle(entityType, entityId) : undefined;
+
+  return {
+    createBy: caller,
+    created: formatApiDateTime(now, portal.utcOffsetMinutes),
+    // contact: no contacts in the fixtures yet, so always "not found" and left out.
+    title,
+    description: v.description,
+    deadLine: formatApiDateTime(deadlineTicks, portal.utcOffsetMinutes),
+    alertValue: v.alertValue,
+    responsible: portal.userById(v.responsibleId as string | undefined),
+    isClosed: false,
+    category,
+    entity: entityTitle === undefined ? undefined : { entityType, entityId, entityTitle },
+    canEdit: true,
+    id: nextTaskId(),
+  };
+}

@@ -1,0 +1,60 @@
+// Every error the ONLYOFFICE stub answers with, and the one place that turns
+// them into HTTP (API-NOTES API 1, Errors).
+import { type CoreResponse, JSON_UTF8 } from '../../core/http.js';
+import { renderXmlResult, XML_UTF8 } from './xml.js';
+
+// HResults of the .NET exceptions the real server throws.
+const HRESULT = {
+  argument: -2147024809, // ArgumentException (COR_E_ARGUMENT)
+  keyNotFound: -2146232969, // ItemNotFoundException : KeyNotFoundException [inferred]
+  format: -2146233033, // FormatException
+  overflow: -2146233066, // OverflowException
+  httpException: -2147467259, // HttpException (E_FAIL) [inferred]
+  exception: -2146233088, // System.Exception, e.g. Json.NET's JsonReaderException
+} as const;
+
+export const ERRORS = {
+  // `throw new ArgumentException()`: its default message.
+  invalidArgument: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
+  categoryNotFound: { status: 404, hresult: HRESULT.keyNotFound, message: 'Category is not found' },
+  invalidDate: { status: 400, hresult: HRESULT.argument, message: 'invalid date time format: ' },
+  notAnInteger: { status: 400, hresult: HRESULT.format, message: 'Input string was not in a correct format.' },
+  intOverflow: { status: 400, hresult: HRESULT.overflow, message: 'Value was either too large or too small for an Int32.' },
+  notAGuid: { status: 400, hresult: HRESULT.format, message: 'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).' },
+  notABoolean: { status: 400, hresult: HRESULT.format, message: 'String was not recognized as a valid Boolean.' },
+  notAString: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
+  methodNotFound: { status: 404, hresult: HRESULT.httpException, message: 'Method not found' },
+  malformedBody: { status: 400, hresult: HRESULT.exception, message: 'The request body could not be read: ' },
+  bodyTooLarge: { status: 413, hresult: HRESULT.httpException, message: 'Maximum request length exceeded.' },
+  missingCredentials: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An ONLYOFFICE API error; `detail` is appended to messages that end in ": ". */
+export class OnlyofficeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail = '',
+  ) {
+    super(ERRORS[code].message + detail);
+  }
+}
+
+export type ResponseFormat = 'json' | 'xml';
+
+/** `{"status":1,"statusCode":N,"error":{"message","hresult","data":{}}}`, in JSON or as <result> XML. */
+export function errorResponse(error: OnlyofficeError, format: ResponseFormat): CoreResponse {
+  const { status, hresult } = ERRORS[error.code];
+  const body = { status: 1, statusCode: status, error: { message: error.message, hresult, data: {} } };
+  return format === 'xml'
+    ? { status, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(body) }
+    : { status, headers: { 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
+}
+
+/** 401 with the plain body `Unauthorized`, no envelope; a failed Basic header also gets the challenge. */
+export function unauthorizedResponse(basicRealm: string | undefined): CoreResponse {
+  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
+  if (basicRealm !== undefined) headers['www-authenticate'] = `Basic Realm="${basicRealm}"`;
+  return { status: 401, headers, body: 'Unauthorized' };
+}

@@ -1,0 +1,135 @@
+// The ONLYOFFICE CRM API: routing, request formats, and the one place where
+// its errors become HTTP (API-NOTES API 1).
+import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
+import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
+import { renderByShape, shapeOf } from '../../core/render.js';
+import type { JsonSchema } from '../../core/schemas.js';
+import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
+import type { StubContext } from '../../context.js';
+import { isApiDateTime } from './api-datetime.js';
+import { readCredential } from './auth.js';
+import { authenticate, type IssuedToken } from './authentication.js';
+import { bindParameters, type Fields } from './binder.js';
+import { createTask } from './create-task.js';
+import { errorResponse, OnlyofficeError, type ResponseFormat, unauthorizedResponse } from './errors.js';
+import { createPortal, type PortalUser } from './portal.js';
+import { renderXmlResult, XML_UTF8 } from './xml.js';
+import { isGuid } from '../../core/guid.js';
+
+/** String formats the ONLYOFFICE schemas use. */
+export const onlyofficeFormats = { 'api-datetime': isApiDateTime, guid: isGuid };
+
+const PREFIX = /^\/api\/2\.0\//i;
+// Every method answers with no suffix, .json, .xml and .tml (API-NOTES API 1, Routes and format).
+const SUFFIX = /\.(json|xml|tml)$/i;
+const MAX_TOKENS = 10_000;
+
+type Operation = 'createTask' | 'authenticate';
+
+function route(method: string, path: string): Operation | undefined {
+  const name = path.replace(PREFIX, '').replace(SUFFIX, '').toLowerCase();
+  if (method !== 'POST') return undefined;
+  if (name === 'crm/task') return 'createTask';
+  if (name === 'authentication') return 'authenticate';
+  return undefined;
+}
+
+/** XML only from a .xml/.tml suffix, and only when the request is not JSON; Accept is never read. */
+function responseFormat(req: CoreRequest): ResponseFormat {
+  const suffix = SUFFIX.exec(req.path)?.[1]?.toLowerCase();
+  const isXml = (suffix === 'xml' || suffix === 'tml') && mediaType(header(req.headers, 'content-type')) !== 'application/json';
+  return isXml ? 'xml' : 'json';
+}
+
+function xmlFields(root: XmlNode): Fields {
+  if (typeof root !== 'object') return {};
+  const fields: Fields = {};
+  for (const [name, value] of Object.entries(root)) {
+    if (name.startsWith('@')) continue;
+    fields[name] = Array.isArray(value) ? value[0] : value;
+  }
+  return fields;
+}
+
+/** Body fields: JSON, text/xml (child elements of any root), anything else as form fields. */
+function readFields(req: CoreRequest): Fields {
+  if (req.body.length === 0) return {};
+  const text = decodeUtf8(req.body);
+  const type = mediaType(header(req.headers, 'content-type'));
+  if (type === 'application/json') {
+    const value = parseJson(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
+  }
+  if (type === 'text/xml') return xmlFields(parseXml(text).root);
+  return parseForm(text);
+}
+
+export interface OnlyofficeApi {
+  /** Answers a request under /api/2.0/, or returns undefined when the path is not this API's. */
+  handle(req: CoreRequest, options?: { bodyTooLarge?: boolean }): CoreResponse | undefined;
+}
+
+export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
+  const { registry } = ctx;
+  const portal = createPortal(ctx.fixtures.onlyoffice);
+  const createTaskSchema = registry.get('onlyoffice/create-task-request');
+  const authSchema = registry.get('onlyoffice/authentication-request');
+  const authResponse = registry.get('onlyoffice/authentication-response');
+  const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
+  const envelopeShape = shapeOf(registry, 'onlyoffice/envelope');
+  const authShape = shapeOf(registry, 'onlyoffice/authentication-response');
+  const tokens = new Map<string, PortalUser>();
+
+  function remember({ token, user }: IssuedToken): void {
+    if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value!);
+    tokens.set(token, user);
+  }
+
+  function callerOf(req: CoreRequest): PortalUser | 'unauthorized' | { failedBasic: true } {
+    const credential = readCredential(req.headers);
+    if (credential.kind === 'basic') return portal.userByLogin(credential.login) ?? portal.owner;
+    if (credential.kind === 'token') return tokens.get(credential.token) ?? portal.owner;
+    if (ctx.auth === 'off') return portal.owner;
+    return credential.failedBasic ? { failedBasic: true } : 'unauthorized';
+  }
+
+  function created(body: Record<string, unknown>, format: ResponseFormat): CoreResponse {
+    return format === 'xml'
+      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(body) }
+      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
+  }
+
+  function run(operation: Operation, req: CoreRequest, format: ResponseFormat): CoreResponse {
+    const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
+    const now = ctx.clock.now();
+    if (operation === 'authenticate') {
+      const bound = bindParameters(authSchema, readFields(req), req.query);
+      const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
+      remember(issued);
+      return created(renderByShape(authShape, { count: 1, status: 0, statusCode: 201, response }), format);
+    }
+    const caller = callerOf(req);
+    if (caller === 'unauthorized') return unauthorizedResponse(undefined);
+    if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
+    const bound = bindParameters(createTaskSchema, readFields(req), req.query);
+    const task = createTask(portal, { bound, caller, now, nextTaskId: () => session.next('onlyofficeTaskId') });
+    return created(renderByShape(envelopeShape, { count: 1, status: 0, statusCode: 201, response: task }), format);
+  }
+
+  return {
+    handle(req, options = {}) {
+      if (!PREFIX.test(req.path)) return undefined;
+      const format = responseFormat(req);
+      try {
+        const operation = route(req.method, req.path);
+        if (!operation) throw new OnlyofficeError('methodNotFound');
+        if (options.bodyTooLarge) throw new OnlyofficeError('bodyTooLarge');
+        return run(operation, req, format);
+      } catch (error) {
+        if (error instanceof OnlyofficeError) return errorResponse(error, format);
+        if (error instanceof BodyError) return errorResponse(new OnlyofficeError('malformedBody', error.message), format);
+        throw error;
+      }
+    },
+  };
+}

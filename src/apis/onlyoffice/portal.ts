@@ -1,0 +1,41 @@
+// Lookups into the ONLYOFFICE fixtures, indexed once.
+import type { OnlyofficeFixtures, User } from '../../generated/fixtures/onlyoffice.js';
+import { parseGuid } from '../../core/guid.js';
+
+export type PortalUser = User;
+export type Category = OnlyofficeFixtures['categories'][number];
+export type EntityType = 'opportunity' | 'case';
+
+export interface Portal {
+  readonly host: string;
+  readonly utcOffsetMinutes: number;
+  readonly owner: PortalUser;
+  /** The user with this id, or the real placeholder user (API-NOTES API 1: responsibleId is not checked). */
+  userById(id: string | undefined): PortalUser;
+  userByLogin(login: string): PortalUser | undefined;
+  category(id: number): Category | undefined;
+  entityTitle(type: EntityType, id: number): string | undefined;
+}
+
+export function createPortal(fixtures: OnlyofficeFixtures): Portal {
+  const byId = new Map(fixtures.users.map((u) => [parseGuid(u.id) ?? u.id, u]));
+  const byLogin = new Map<string, User>();
+  for (const user of fixtures.users) {
+    for (const login of [user.userName, user.email]) if (login) byLogin.set(login.toLowerCase(), user);
+  }
+  const categories = new Map(fixtures.categories.map((c) => [c.id, c]));
+  const entities = {
+    opportunity: new Map((fixtures.opportunities ?? []).map((e) => [e.id, e.title])),
+    case: new Map((fixtures.cases ?? []).map((e) => [e.id, e.title])),
+  };
+  const owner = byId.get(parseGuid(fixtures.portal.ownerId) ?? '') ?? fixtures.users[0];
+  return {
+    host: fixtures.portal.host,
+    utcOffsetMinutes: fixtures.portal.utcOffsetMinutes,
+    owner,
+    userById: (id) => (id && byId.get(id)) || fixtures.removedUser,
+    userByLogin: (login) => byLogin.get(login.toLowerCase()),
+    category: (id) => categories.get(id),
+    entityTitle: (type, id) => entities[type].get(id),
+  };
+}

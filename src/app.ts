@@ -1,0 +1,69 @@
+// The Express adapter: createApp(options) builds the app and never listens
+// (only src/cli.ts does). Every route is served here; the core knows no Express.
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import type { CoreRequest, CoreResponse } from './core/http.js';
+import { createStub, type Stub, type StubOptions } from './stub.js';
+
+export interface AppOptions extends StubOptions {
+  /** Largest request body accepted (bytes, or a string like "1mb"); default 1 MB. */
+  bodyLimit?: number | string;
+}
+
+export const DEFAULT_BODY_LIMIT = '1mb';
+
+function toCoreRequest(req: Request): CoreRequest {
+  const query: Record<string, string> = {};
+  const search = new URL(req.originalUrl, 'http://stub').searchParams;
+  for (const [name, value] of search) if (!(name in query)) query[name] = value;
+  return {
+    method: req.method,
+    path: req.path,
+    query,
+    headers: req.headers,
+    body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+  };
+}
+
+function send(res: Response, response: CoreResponse): void {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.end(response.body);
+}
+
+export function createApp(options: AppOptions = {}, stub: Stub = createStub(options)): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.locals.stub = stub;
+
+  app.get('/__admin/health', (_req, res) => {
+    res.json({ status: 'ok', seed: stub.seed, clock: stub.context.clock.frozen ? 'frozen' : 'real' });
+  });
+
+  // Every body is read as bytes; each API decides how to parse it.
+  app.use(express.raw({ type: () => true, limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }));
+
+  app.use((req, res, next) => {
+    const response = stub.handle(toCoreRequest(req));
+    if (response) send(res, response);
+    else next();
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ Message: 'No HTTP resource was found that matches the request URI.' });
+  });
+
+  // A body the parser refused (too large, aborted, bad encoding) still gets the owning API's error shape.
+  const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.too.large') {
+      const response = stub.handle({ ...toCoreRequest(req), body: Buffer.alloc(0) }, { bodyTooLarge: true });
+      if (response) return send(res, response);
+    }
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) console.error(error);
+    res.status(status).json({ Message: status === 500 ? 'An error has occurred.' : 'The request could not be read.' });
+  };
+  app.use(bodyErrors);
+  return app;
+}

@@ -1,0 +1,75 @@
+// Turns request bytes into values. Each parser reports failure as data (a
+// BodyError) so that each API can answer in its own error shape.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export class BodyError extends Error {
+  constructor(
+    readonly kind: 'encoding' | 'json' | 'xml' | 'dtd',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Strict UTF-8: invalid bytes are the client's error, not something to guess at. */
+export function decodeUtf8(body: Buffer): string {
+  try {
+    return utf8.decode(body).replace(/^\uFEFF/, '');
+  } catch {
+    throw new BodyError('encoding', 'The request body is not valid UTF-8.');
+  }
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BodyError('json', (error as Error).message);
+  }
+}
+
+export function parseForm(text: string): Record<string, string> {
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of new URLSearchParams(text)) if (!(name in fields)) fields[name] = value;
+  return fields;
+}
+
+/** Same words as .NET's XmlReader with DtdProcessing.Prohibit, the ASP.NET default. */
+export const DTD_PROHIBITED =
+  'For security reasons DTD is prohibited in this XML document. To enable DTD processing set the DtdProcessing property on XmlReaderSettings to Parse and pass the settings into XmlReader.Create method.';
+
+const xmlParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: true,
+  htmlEntities: false,
+});
+
+export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
+
+/**
+ * Parses an XML document into { rootName, root }. A DOCTYPE is refused before
+ * anything is read, so neither external entities (XXE) nor entity expansion
+ * can happen.
+ */
+export function parseXml(text: string): { rootName: string; root: XmlNode } {
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    throw new BodyError('xml', `${msg} Line ${line}, position ${col}.`);
+  }
+  const document = xmlParser.parse(text) as Record<string, XmlNode>;
+  const names = Object.keys(document);
+  if (names.length !== 1) throw new BodyError('xml', 'Root element is missing.');
+  const rootName = names[0]!;
+  return { rootName, root: document[rootName]! };
+}

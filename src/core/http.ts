@@ -1,0 +1,34 @@
+// The pure core's view of HTTP: plain data in, plain data out. Only the
+// adapters (src/app.ts) know Express's req and res.
+
+export type HeaderValue = string | string[] | undefined;
+/** Request headers with lower-case names, as Node gives them. */
+export type RequestHeaders = Record<string, HeaderValue>;
+
+export interface CoreRequest {
+  method: string;
+  /** The path without the query string, percent-decoding left to the router. */
+  path: string;
+  query: Record<string, string>;
+  headers: RequestHeaders;
+  /** The raw body bytes (empty when there was none). */
+  body: Buffer;
+}
+
+export interface CoreResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function header(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** "application/json; charset=utf-8" -> "application/json". */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
+export const JSON_UTF8 = 'application/json; charset=utf-8';

@@ -1,0 +1,55 @@
+// Writes objects the way the real servers' DataContract serializers do: keys
+// in the schema's property order, and — for members marked EmitDefaultValue =
+// false, i.e. every non-required property — null, false and 0 left out.
+import { type JsonSchema, type SchemaRegistry, schemaId } from './schemas.js';
+
+export interface Shape {
+  readonly keys: readonly { name: string; required: boolean; child: Shape | undefined }[];
+}
+
+function follow(registry: SchemaRegistry, node: JsonSchema, baseId: string): { node: JsonSchema; baseId: string } {
+  let current = { node, baseId };
+  while (current.node.$ref && !current.node.properties) {
+    const next = registry.resolveRef(current.node.$ref, current.baseId);
+    current = { node: next.schema, baseId: next.baseId };
+  }
+  return current;
+}
+
+function buildShape(registry: SchemaRegistry, node: JsonSchema, baseId: string): Shape | undefined {
+  const resolved = follow(registry, node, baseId);
+  const properties = resolved.node.properties;
+  if (!properties) return undefined;
+  const required = new Set(resolved.node.required ?? []);
+  return {
+    keys: Object.entries(properties).map(([name, child]) => ({
+      name,
+      required: required.has(name),
+      child: buildShape(registry, child, resolved.baseId),
+    })),
+  };
+}
+
+/** The key order of a schema's objects, computed once per schema. */
+export function shapeOf(registry: SchemaRegistry, name: string): Shape {
+  const id = schemaId(name);
+  const shape = buildShape(registry, registry.get(id), id);
+  if (!shape) throw new Error(`${name} does not describe an object`);
+  return shape;
+}
+
+function isDefault(value: unknown): boolean {
+  return value === false || value === 0;
+}
+
+/** A copy of `value` with the shape's keys in order and emitted-default rules applied; unknown keys are dropped. */
+export function renderByShape(shape: Shape, value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { name, required, child } of shape.keys) {
+    const field = value[name];
+    if (field === undefined || field === null) continue;
+    if (!required && isDefault(field)) continue;
+    out[name] = child && typeof field === 'object' && !Array.isArray(field) ? renderByShape(child, field as Record<string, unknown>) : field;
+  }
+  return out;
+}

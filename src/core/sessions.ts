@@ -1,0 +1,61 @@
+import { createGenerator, deriveSeed, type Generator } from './rng.js';
+
+/** The id counters the APIs keep; each session has its own (DESIGN, Sessions). */
+export type CounterName = 'onlyofficeTaskId' | 'welloId2';
+
+export interface Session {
+  readonly name: string;
+  readonly generator: Generator;
+  /** Returns the counter's next value and advances it: synchronous, so concurrent calls never share one. */
+  next(counter: CounterName): number;
+  peek(counter: CounterName): number;
+  set(counter: CounterName, value: number): void;
+}
+
+export const DEFAULT_SESSION = 'default';
+export const SESSION_HEADER = 'x-stub-session';
+
+export function createSession(name: string, seed: number, bases: Record<CounterName, number>): Session {
+  const counters = new Map<CounterName, number>(Object.entries(bases) as [CounterName, number][]);
+  return {
+    name,
+    generator: createGenerator(deriveSeed(seed, name)),
+    next(counter) {
+      const value = counters.get(counter) ?? 1;
+      counters.set(counter, value + 1);
+      return value;
+    },
+    peek: (counter) => counters.get(counter) ?? 1,
+    set: (counter, value) => void counters.set(counter, value),
+  };
+}
+
+export interface SessionStore {
+  get(name: string): Session;
+  reset(name?: string): void;
+}
+
+export function createSessionStore(seed: number, bases: Record<CounterName, number>): SessionStore {
+  const sessions = new Map<string, Session>();
+  return {
+    get(name) {
+      let session = sessions.get(name);
+      if (!session) {
+        session = createSession(name, seed, bases);
+        sessions.set(name, session);
+      }
+      return session;
+    },
+    reset(name) {
+      if (name === undefined) sessions.clear();
+      else sessions.delete(name);
+    },
+  };
+}
+
+/** The session a request names; any header value is a name of its own. */
+export function sessionName(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : DEFAULT_SESSION;
+}

@@ -1,0 +1,34 @@
+// Portal data the APIs look up, loaded once from a fixtures directory and
+// checked against schemas/fixtures/*.schema.json.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OnlyofficeFixtures } from './generated/fixtures/onlyoffice.js';
+import type { SchemaRegistry } from './core/schemas.js';
+
+export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+export interface Fixtures {
+  onlyoffice: OnlyofficeFixtures;
+}
+
+function loadFile<T>(registry: SchemaRegistry, dir: string, file: string, schema: string): T {
+  const path = join(dir, file);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`fixture ${path}: ${(error as Error).message}`);
+  }
+  const validate = registry.validator(schema);
+  if (!validate(data)) {
+    const first = validate.errors?.[0];
+    const field = first?.instancePath || '/';
+    throw new Error(`fixture ${path}: field ${field} ${first?.message ?? 'is invalid'}`);
+  }
+  return data as T;
+}
+
+export function loadFixtures(registry: SchemaRegistry, dir = DEFAULT_FIXTURES_DIR): Fixtures {
+  return { onlyoffice: loadFile<OnlyofficeFixtures>(registry, dir, 'onlyoffice.json', 'fixtures/onlyoffice') };
+}

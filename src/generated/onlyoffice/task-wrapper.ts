@@ -1,0 +1,162 @@
+// Generated from schemas/ by `npm run gen:types`. Do not edit.
+/* eslint-disable */
+
+/**
+ * Task (TaskWrapper, DataContract name "task"). Keys appear in this order; every field but id is left out when null, false or 0 (EmitDefaultValue = false). API-NOTES API 1, The task in the response.
+ */
+export interface OnlyofficeTaskWrapper {
+  createBy?: OnlyofficeUser;
+  /**
+   * Creation date (ApiDateTime: 7 fraction digits and Z or the portal offset)
+   */
+  created?: string;
+  contact?: OnlyofficeContactBase;
+  /**
+   * Task title
+   */
+  title?: string;
+  /**
+   * Task description
+   */
+  description?: string;
+  /**
+   * Task due date
+   */
+  deadLine?: string;
+  /**
+   * Time period in minutes for reminder to the responsible about the task
+   */
+  alertValue?: number;
+  responsible?: OnlyofficeUser1;
+  /**
+   * Whether the task is closed (false is left out)
+   */
+  isClosed?: true;
+  category?: OnlyofficeTaskCategory;
+  entity?: OnlyofficeEntity;
+  /**
+   * Whether the caller can edit the task (false is left out)
+   */
+  canEdit?: true;
+  /**
+   * Task ID
+   */
+  id: number;
+}
+/**
+ * The user who created the task
+ */
+export interface OnlyofficeUser {
+  /**
+   * User ID
+   */
+  id: string;
+  /**
+   * Display name
+   */
+  displayName: string;
+  /**
+   * Job title
+   */
+  title?: string;
+  /**
+   * URL to the small avatar
+   */
+  avatarSmall: string;
+  /**
+   * URL to the user's profile
+   */
+  profileUrl: string;
+}
+/**
+ * The contact the task is linked to; left out when not found
+ */
+export interface OnlyofficeContactBase {
+  /**
+   * Contact ID
+   */
+  id: number;
+  /**
+   * Contact display name
+   */
+  displayName: string;
+  /**
+   * Whether the contact is a company
+   */
+  isCompany?: boolean;
+}
+/**
+ * Task responsible
+ */
+export interface OnlyofficeUser1 {
+  /**
+   * User ID
+   */
+  id: string;
+  /**
+   * Display name
+   */
+  displayName: string;
+  /**
+   * Job title
+   */
+  title?: string;
+  /**
+   * URL to the small avatar
+   */
+  avatarSmall: string;
+  /**
+   * URL to the user's profile
+   */
+  profileUrl: string;
+}
+/**
+ * Task category
+ */
+export interface OnlyofficeTaskCategory {
+  /**
+   * How many items use the category
+   */
+  relativeItemsCount?: number;
+  /**
+   * Path to the category icon
+   */
+  imagePath?: string;
+  /**
+   * Category title
+   */
+  title?: string;
+  /**
+   * Category description
+   */
+  description?: string;
+  /**
+   * Category color
+   */
+  color?: string;
+  /**
+   * Sort order
+   */
+  sortOrder?: number;
+  /**
+   * Category ID
+   */
+  id: number;
+}
+/**
+ * Related opportunity or case; left out when not found
+ */
+export interface OnlyofficeEntity {
+  /**
+   * opportunity or case
+   */
+  entityType: "opportunity" | "case";
+  /**
+   * Entity ID
+   */
+  entityId: number;
+  /**
+   * Entity title
+   */
+  entityTitle: string;
+}

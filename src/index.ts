@@ -1,0 +1,9 @@
+// The package root: build the app in process (it never listens by itself).
+export { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
+export { createStub, type Stub, type StubOptions } from './stub.js';
+export type { CoreRequest, CoreResponse } from './core/http.js';
+export type { OnlyofficeCreateTaskRequest } from './generated/onlyoffice/create-task-request.js';
+export type { OnlyofficeCreateTaskEnvelope, OnlyofficeTaskWrapper } from './generated/onlyoffice/envelope.js';
+export type { OnlyofficeError } from './generated/onlyoffice/error.js';
+export type { WelloTask } from './generated/wello/task.js';
+export type { WelloError } from './generated/wello/error.js';

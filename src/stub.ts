@@ -1,0 +1,76 @@
+// The pure core of taskstub: options in, a request handler out. No Express,
+// no sockets: both HTTP adapters call `handle`.
+import { randomInt } from 'node:crypto';
+import { frozenClock, parseClockOption, realClock } from './core/clock.js';
+import type { CoreRequest, CoreResponse } from './core/http.js';
+import { compileAll, loadSchemas } from './core/schemas.js';
+import { createSessionStore } from './core/sessions.js';
+import type { AuthMode, StubContext } from './context.js';
+import { DEFAULT_FIXTURES_DIR, loadFixtures } from './fixtures.js';
+import { createOnlyofficeApi, onlyofficeFormats } from './apis/onlyoffice/index.js';
+import { isGuid } from './core/guid.js';
+
+export interface StubOptions {
+  /** Seeds every session's random stream; omitted: a random seed, reported by /__admin/health. */
+  seed?: number;
+  /** An ISO 8601 time to freeze the clock at; omitted: real time. */
+  clock?: string;
+  fixtures?: string;
+  auth?: AuthMode;
+  /** The first ONLYOFFICE task id of every session (default 1). */
+  taskIdBase?: number;
+  /** The first Wello id2 of every session (default 1). */
+  id2Base?: number;
+}
+
+export interface Stub {
+  readonly context: StubContext;
+  readonly seed: number;
+  /** The response for an API request, or undefined when no API owns the path. */
+  handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): CoreResponse | undefined;
+}
+
+// Formats that are plain .NET types rather than one API's; Wello's dates read
+// like Json.NET reads them: ISO 8601 with up to 7 fraction digits, zone optional.
+const DOTNET_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const sharedFormats = {
+  guid: isGuid,
+  'dotnet-datetime': (value: string) => DOTNET_DATETIME.test(value) && !Number.isNaN(Date.parse(value.slice(0, 10))),
+};
+
+const ALL_SCHEMAS = [
+  'onlyoffice/create-task-request',
+  'onlyoffice/envelope',
+  'onlyoffice/error',
+  'onlyoffice/authentication-request',
+  'onlyoffice/authentication-response',
+  'wello/task',
+  'wello/task-response',
+  'wello/error',
+  'fixtures/onlyoffice',
+];
+
+export function createStub(options: StubOptions = {}): Stub {
+  const registry = loadSchemas({ ...sharedFormats, ...onlyofficeFormats });
+  compileAll(registry, ALL_SCHEMAS);
+  const seed = options.seed ?? randomInt(2 ** 31);
+  const context: StubContext = {
+    registry,
+    sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }),
+    clock: options.clock === undefined ? realClock() : frozenClock(parseClockOption(options.clock)),
+    fixtures: loadFixtures(registry, options.fixtures ?? DEFAULT_FIXTURES_DIR),
+    auth: options.auth ?? 'required',
+  };
+  const apis = [createOnlyofficeApi(context)];
+  return {
+    context,
+    seed,
+    handle(req, flags) {
+      for (const api of apis) {
+        const response = api.handle(req, flags);
+        if (response) return response;
+      }
+      return undefined;
+    },
+  };
+}
