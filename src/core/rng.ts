@@ -9,7 +9,7 @@ export interface Generator {
 // FNV-1a over the text: a stable 32-bit seed per (app seed, session name), so a
 // session's stream never depends on what other sessions did (DESIGN principle 3).
 export function deriveSeed(seed: number, stream: string): number {
-  let hash = 0x811c9dc5 ^ (seed >>> 0);
+  let hash = 0x811c9dc5;
   for (const char of `${seed}:${stream}`) {
     hash ^= char.codePointAt(0) ?? 0;
     hash = Math.imul(hash, 0x01000193) >>> 0;

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createStub } from '../src/stub.js';
+import { agent, fixturesWith, TOKEN, VALID } from './helpers.js';
+
+describe('fixtures', () => {
+  it('ship the 12 standard categories (ids 1..12, sortOrder 1..12, with icons) and the seed\'s user 9924256A-739C-462b-AF15-E652A3B1B6EB (API-NOTES API 1, Default categories)', () => {
+    const { onlyoffice } = createStub({ seed: 1 }).context.fixtures;
+    assert.deepEqual(onlyoffice.categories.map((c) => c.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(onlyoffice.categories.map((c) => c.sortOrder), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.ok(onlyoffice.users.some((u) => u.id === '9924256a-739c-462b-af15-e652a3b1b6eb'));
+    assert.equal(onlyoffice.removedUser.id, '4a515a15-d4d6-4b8e-828e-e0586f18f3a3');
+    assert.equal(onlyoffice.removedUser.displayName, 'Profile has been removed');
+  });
+
+  it('--fixtures loads another directory: a category added there can be used', async () => {
+    const dir = fixturesWith((data) => (data.categories as unknown[]).push({ id: 40, title: 'Custom', imagePath: '/x.png', sortOrder: 13 }));
+    const res = await agent({ fixtures: dir }).post('/api/2.0/crm/task').set(TOKEN).send({ ...VALID, categoryId: 40 });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.response.category.title, 'Custom');
+  });
+
+  it('a portal in another time zone reads zone-less deadlines in it and writes every date with its +hh:mm offset (API-NOTES API 1, Dates)', async () => {
+    const dir = fixturesWith((data) => ((data.portal as { utcOffsetMinutes: number }).utcOffsetMinutes = 180));
+    const res = await agent({ fixtures: dir, clock: '2026-11-24T10:00:00Z' }).post('/api/2.0/crm/task').set(TOKEN).send({ ...VALID, deadline: '2026-12-01T09:00:00' });
+    assert.equal(res.body.response.created, '2026-11-24T13:00:00.0000000+03:00');
+    assert.equal(res.body.response.deadLine, '2026-12-01T09:00:00.0000000+03:00');
+    const utc = await agent({ fixtures: dir }).post('/api/2.0/crm/task').set(TOKEN).send({ ...VALID, deadline: '2026-12-01T09:00:00Z' });
+    assert.equal(utc.body.response.deadLine, '2026-12-01T12:00:00.0000000+03:00');
+  });
+
+  it('a bad fixture file stops the start with its path and the field', () => {
+    const dir = fixturesWith((data) => delete (data.portal as Record<string, unknown>).host);
+    assert.throws(() => createStub({ fixtures: dir }), /onlyoffice\.json: field \/portal must have required property 'host'/);
+    const missing = fixturesWith(() => undefined) + '/nope';
+    assert.throws(() => createStub({ fixtures: missing }), /fixture .*nope\/onlyoffice\.json: ENOENT/);
+  });
+});
