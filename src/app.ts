@@ -44,8 +44,8 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   app.use(express.raw({ type: () => true, limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }));
 
   app.use((req, res, next) => {
-    const response = stub.handle(toCoreRequest(req));
-    if (response) send(res, response);
+    const result = stub.handle(toCoreRequest(req));
+    if (result) send(res, result.response);
     else next();
   });
 
@@ -57,8 +57,8 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
-      const response = stub.handle({ ...toCoreRequest(req), body: Buffer.alloc(0) }, { bodyTooLarge: true });
-      if (response) return send(res, response);
+      const result = stub.handle({ ...toCoreRequest(req), body: Buffer.alloc(0) }, { bodyTooLarge: true });
+      if (result) return send(res, result.response);
     }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) console.error(error);

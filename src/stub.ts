@@ -2,7 +2,8 @@
 // no sockets: both HTTP adapters call `handle`.
 import { randomInt } from 'node:crypto';
 import { frozenClock, parseClockOption, realClock } from './core/clock.js';
-import type { CoreRequest, CoreResponse } from './core/http.js';
+import type { CoreRequest } from './core/http.js';
+import type { CoreResult } from './core/record.js';
 import { compileAll, loadSchemas } from './core/schemas.js';
 import { createSessionStore } from './core/sessions.js';
 import type { AuthMode, StubContext } from './context.js';
@@ -26,8 +27,8 @@ export interface StubOptions {
 export interface Stub {
   readonly context: StubContext;
   readonly seed: number;
-  /** The response for an API request, or undefined when no API owns the path. */
-  handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): CoreResponse | undefined;
+  /** The answer to an API request and what to record of it, or undefined when no API owns the path. */
+  handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): CoreResult | undefined;
 }
 
 // Formats that are plain .NET types rather than one API's; Wello's dates read
@@ -67,8 +68,8 @@ export function createStub(options: StubOptions = {}): Stub {
     seed,
     handle(req, flags) {
       for (const api of apis) {
-        const response = api.handle(req, flags);
-        if (response) return response;
+        const result = api.handle(req, flags);
+        if (result) return result;
       }
       return undefined;
     },

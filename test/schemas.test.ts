@@ -112,3 +112,42 @@ describe('every ONLYOFFICE response conforms to its response schema', () => {
     assert.equal(registry.validator('onlyoffice/authentication-response')(auth), true);
   });
 });
+
+describe('the core checks every ONLYOFFICE request against the request schema with ajv (for the journal)', () => {
+  const stub = createStub({ seed: 1, clock: '2026-01-01T00:00:00Z' });
+  const call = (body: string, type = 'application/json', path = '/api/2.0/crm/task', headers: Record<string, string> = TOKEN) =>
+    stub.handle({ method: 'POST', path, query: {}, headers: { ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), 'content-type': type }, body: Buffer.from(body) })!;
+
+  it('a conforming request is valid, and the record names the api, operation and the task id issued', () => {
+    const result = call(JSON.stringify({ ...VALID, responsibleId: '9924256a-739c-462b-af15-e652a3b1b6eb' }));
+    assert.equal(result.response.status, 201);
+    assert.deepEqual(result.record, { api: 'onlyoffice', operation: 'createTask', valid: true, errors: [], issued: { taskId: 1 } });
+  });
+
+  it('a request missing required fields or with unconvertible values is invalid, with a JSON pointer per error', () => {
+    const result = call(JSON.stringify({ title: 'x', categoryId: 1, alertValue: 'ten' }));
+    assert.equal(result.record.valid, false);
+    assert.deepEqual(result.record.errors.map((e) => e.path).sort(), ['/alertValue', '/deadline', '/responsibleId']);
+  });
+
+  it('form and XML bodies are checked after conversion, like JSON', () => {
+    const form = call('title=x&deadline=2026-01-01&categoryId=1&responsibleId=9924256a-739c-462b-af15-e652a3b1b6eb', 'application/x-www-form-urlencoded');
+    assert.equal(form.record.valid, true);
+    const xml = call('<t><title>x</title><deadline>nope</deadline><categoryId>1</categoryId><responsibleId>9924256a-739c-462b-af15-e652a3b1b6eb</responsibleId></t>', 'text/xml');
+    assert.deepEqual(xml.record.errors, [{ path: '/deadline', message: 'must match format "api-datetime"' }]);
+  });
+
+  it('an unreadable body, a 401 and an unknown route are recorded too', () => {
+    assert.deepEqual(call('{', 'application/json').record.valid, false);
+    const unauthorized = call(JSON.stringify(VALID), 'application/json', '/api/2.0/crm/task', {});
+    assert.equal(unauthorized.response.status, 401);
+    assert.equal(unauthorized.record.operation, 'createTask');
+    assert.deepEqual(unauthorized.record.issued, {});
+    assert.equal(call('{}', 'application/json', '/api/2.0/crm/other').record.operation, 'unknown');
+  });
+
+  it('the token an authentication call issued is recorded', () => {
+    const result = call(JSON.stringify({ userName: 'a', password: 'b' }), 'application/json', '/api/2.0/authentication', {});
+    assert.equal(result.record.issued.token, JSON.parse(result.response.body).response.token);
+  });
+});

@@ -11,8 +11,8 @@ export type Fields = Record<string, unknown>;
 
 export interface Bound {
   values: Record<string, string | number | boolean | undefined>;
-  /** The first value that did not convert, in parameter order. */
-  conversionError: OnlyofficeError | undefined;
+  /** Every value that did not convert, in parameter order. */
+  failures: { field: string; error: OnlyofficeError }[];
 }
 
 const INT32 = { min: -2147483648, max: 2147483647 };
@@ -74,13 +74,13 @@ export function bindParameters(schema: JsonSchema, body: Fields, query: Fields):
   const fromBody = lowerCaseKeys(body);
   const fromQuery = lowerCaseKeys(query);
   const values: Bound['values'] = {};
-  let conversionError: OnlyofficeError | undefined;
+  const failures: Bound['failures'] = [];
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     const key = name.toLowerCase();
     const raw = fromBody.has(key) ? fromBody.get(key) : fromQuery.get(key);
     const converted = convert(raw, property);
     if (converted.ok) values[name] = converted.value;
-    else conversionError ??= converted.error;
+    else failures.push({ field: name, error: converted.error });
   }
-  return { values, conversionError };
+  return { values, failures };
 }

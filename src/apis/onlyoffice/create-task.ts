@@ -37,7 +37,8 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: C
   const deadlineTicks = parseApiDateTime(deadline, portal.utcOffsetMinutes);
   if (deadlineTicks === undefined) throw new OnlyofficeError('invalidDate', deadline);
   // 5. Any other value that did not convert.
-  if (bound.conversionError) throw bound.conversionError;
+  const conversionFailure = bound.failures[0];
+  if (conversionFailure) throw conversionFailure.error;
 
   const entityType = entityTypeOf(entityTypeText);
   const entityId = (v.entityId as number | undefined) ?? 0;

@@ -2,6 +2,7 @@
 // its errors become HTTP (API-NOTES API 1).
 import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
+import { type CallRecord, type CoreResult, fromAjvErrors, type IssuedIds } from '../../core/record.js';
 import { renderByShape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
@@ -9,7 +10,7 @@ import type { StubContext } from '../../context.js';
 import { isApiDateTime } from './api-datetime.js';
 import { readCredential } from './auth.js';
 import { authenticate, type IssuedToken } from './authentication.js';
-import { bindParameters, type Fields } from './binder.js';
+import { type Bound, bindParameters, type Fields } from './binder.js';
 import { createTask } from './create-task.js';
 import { errorResponse, OnlyofficeError, type ResponseFormat, unauthorizedResponse } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
@@ -66,14 +67,26 @@ function readFields(req: CoreRequest): Fields {
 
 export interface OnlyofficeApi {
   /** Answers a request under /api/2.0/, or returns undefined when the path is not this API's. */
-  handle(req: CoreRequest, options?: { bodyTooLarge?: boolean }): CoreResponse | undefined;
+  handle(req: CoreRequest, options?: { bodyTooLarge?: boolean }): CoreResult | undefined;
+}
+
+interface Call {
+  operation: Operation;
+  bound?: Bound;
+  issued: IssuedIds;
 }
 
 export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
   const { registry } = ctx;
   const portal = createPortal(ctx.fixtures.onlyoffice);
-  const createTaskSchema = registry.get('onlyoffice/create-task-request');
-  const authSchema = registry.get('onlyoffice/authentication-request');
+  const schemas = {
+    createTask: registry.get('onlyoffice/create-task-request'),
+    authenticate: registry.get('onlyoffice/authentication-request'),
+  };
+  const validators = {
+    createTask: registry.validator('onlyoffice/create-task-request'),
+    authenticate: registry.validator('onlyoffice/authentication-request'),
+  };
   const authResponse = registry.get('onlyoffice/authentication-response');
   const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
   const envelopeShape = shapeOf(registry, 'onlyoffice/envelope');
@@ -99,37 +112,65 @@ export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
       : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
   }
 
-  function run(operation: Operation, req: CoreRequest, format: ResponseFormat): CoreResponse {
+  /** The request checked against its schema by ajv, after conversion (for the journal's `valid` and `errors`). */
+  function validation(call: Call | undefined, req: CoreRequest): Pick<CallRecord, 'valid' | 'errors'> {
+    if (!call) return { valid: false, errors: [{ path: '', message: 'no such route' }] };
+    let bound = call.bound;
+    if (!bound) {
+      // Not bound while answering (a 401, an unreadable or too large body): bind now, for the record only.
+      try {
+        bound = bindParameters(schemas[call.operation], readFields(req), req.query);
+      } catch (error) {
+        if (error instanceof BodyError) return { valid: false, errors: [{ path: '', message: error.message }] };
+        throw error;
+      }
+    }
+    const validate = validators[call.operation];
+    const present = Object.fromEntries(Object.entries(bound.values).filter(([, v]) => v !== undefined));
+    const errors = [
+      ...bound.failures.map(({ field, error }) => ({ path: `/${field}`, message: error.message })),
+      ...(validate(present) ? [] : fromAjvErrors(validate.errors)),
+    ];
+    return { valid: errors.length === 0, errors };
+  }
+
+  function run(call: Call, req: CoreRequest, format: ResponseFormat): CoreResponse {
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
     const now = ctx.clock.now();
-    if (operation === 'authenticate') {
-      const bound = bindParameters(authSchema, readFields(req), req.query);
+    if (call.operation === 'authenticate') {
+      const bound = (call.bound = bindParameters(schemas.authenticate, readFields(req), req.query));
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
       remember(issued);
+      call.issued.token = issued.token;
       return created(renderByShape(authShape, { count: 1, status: 0, statusCode: 201, response }), format);
     }
     const caller = callerOf(req);
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
-    const bound = bindParameters(createTaskSchema, readFields(req), req.query);
-    const task = createTask(portal, { bound, caller, now, nextTaskId: () => session.next('onlyofficeTaskId') });
+    const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query));
+    const task = createTask(portal, { bound, caller, now, nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')) });
     return created(renderByShape(envelopeShape, { count: 1, status: 0, statusCode: 201, response: task }), format);
+  }
+
+  function respond(req: CoreRequest, call: Call | undefined, format: ResponseFormat, options: { bodyTooLarge?: boolean }): CoreResponse {
+    try {
+      if (!call) throw new OnlyofficeError('methodNotFound');
+      if (options.bodyTooLarge) throw new OnlyofficeError('bodyTooLarge');
+      return run(call, req, format);
+    } catch (error) {
+      if (error instanceof OnlyofficeError) return errorResponse(error, format);
+      if (error instanceof BodyError) return errorResponse(new OnlyofficeError('malformedBody', error.message), format);
+      throw error;
+    }
   }
 
   return {
     handle(req, options = {}) {
       if (!PREFIX.test(req.path)) return undefined;
-      const format = responseFormat(req);
-      try {
-        const operation = route(req.method, req.path);
-        if (!operation) throw new OnlyofficeError('methodNotFound');
-        if (options.bodyTooLarge) throw new OnlyofficeError('bodyTooLarge');
-        return run(operation, req, format);
-      } catch (error) {
-        if (error instanceof OnlyofficeError) return errorResponse(error, format);
-        if (error instanceof BodyError) return errorResponse(new OnlyofficeError('malformedBody', error.message), format);
-        throw error;
-      }
+      const operation = route(req.method, req.path);
+      const call: Call | undefined = operation && { operation, issued: {} };
+      const response = respond(req, call, responseFormat(req), options);
+      return { response, record: { api: 'onlyoffice', operation: operation ?? 'unknown', ...validation(call, req), issued: call?.issued ?? {} } };
     },
   };
 }
