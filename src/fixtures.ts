@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OnlyofficeFixtures } from './generated/fixtures/onlyoffice.js';
+import type { WelloFixtures } from './generated/fixtures/wello.js';
 import type { SchemaRegistry } from './core/schemas.js';
 
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 export interface Fixtures {
   onlyoffice: OnlyofficeFixtures;
+  wello: WelloFixtures;
 }
 
 function loadFile<T>(registry: SchemaRegistry, dir: string, file: string, schema: string): T {
@@ -30,5 +32,8 @@ function loadFile<T>(registry: SchemaRegistry, dir: string, file: string, schema
 }
 
 export function loadFixtures(registry: SchemaRegistry, dir = DEFAULT_FIXTURES_DIR): Fixtures {
-  return { onlyoffice: loadFile<OnlyofficeFixtures>(registry, dir, 'onlyoffice.json', 'fixtures/onlyoffice') };
+  return {
+    onlyoffice: loadFile<OnlyofficeFixtures>(registry, dir, 'onlyoffice.json', 'fixtures/onlyoffice'),
+    wello: loadFile<WelloFixtures>(registry, dir, 'wello.json', 'fixtures/wello'),
+  };
 }

@@ -9,7 +9,9 @@ import { createSessionStore } from './core/sessions.js';
 import type { AuthMode, StubContext } from './context.js';
 import { DEFAULT_FIXTURES_DIR, loadFixtures } from './fixtures.js';
 import { createOnlyofficeApi, onlyofficeFormats } from './apis/onlyoffice/index.js';
+import { createWelloApi } from './apis/wello/index.js';
 import { isGuid } from './core/guid.js';
+import { isDotNetDateTime } from './core/dotnet-datetime.js';
 
 export interface StubOptions {
   /** Seeds every session's random stream; omitted: a random seed, reported by /__admin/health. */
@@ -31,13 +33,8 @@ export interface Stub {
   handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): CoreResult | undefined;
 }
 
-// Formats that are plain .NET types rather than one API's; Wello's dates read
-// like Json.NET reads them: ISO 8601 with up to 7 fraction digits, zone optional.
-const DOTNET_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
-const sharedFormats = {
-  guid: isGuid,
-  'dotnet-datetime': (value: string) => DOTNET_DATETIME.test(value) && !Number.isNaN(Date.parse(value.slice(0, 10))),
-};
+// Formats that are plain .NET types rather than one API's.
+const sharedFormats = { guid: isGuid, 'dotnet-datetime': isDotNetDateTime };
 
 const ALL_SCHEMAS = [
   'onlyoffice/create-task-request',
@@ -49,6 +46,7 @@ const ALL_SCHEMAS = [
   'wello/task-response',
   'wello/error',
   'fixtures/onlyoffice',
+  'fixtures/wello',
 ];
 
 export function createStub(options: StubOptions = {}): Stub {
@@ -62,7 +60,8 @@ export function createStub(options: StubOptions = {}): Stub {
     fixtures: loadFixtures(registry, options.fixtures ?? DEFAULT_FIXTURES_DIR),
     auth: options.auth ?? 'required',
   };
-  const apis = [createOnlyofficeApi(context)];
+  // ONLYOFFICE owns /api/2.0/; Wello answers the rest of /api/.
+  const apis = [createOnlyofficeApi(context), createWelloApi(context)];
   return {
     context,
     seed,

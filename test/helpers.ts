@@ -45,3 +45,25 @@ export function fixturesWith(edit: (onlyoffice: Record<string, unknown>) => void
   writeFileSync(file, JSON.stringify(data));
   return dir;
 }
+
+/** The text of a seed document. */
+export function seedText(file: string): string {
+  return readFileSync(join(SEEDS, file), 'utf8');
+}
+
+/** The Wello seed's JSON sample request, verbatim. */
+export function welloSeedJson(): string {
+  const text = seedText('wello-servicedesk-create-task.txt');
+  const start = text.indexOf('{', text.indexOf('Sample:'));
+  return text.slice(start, text.indexOf('\n}', start) + 2);
+}
+
+/** The Wello seed's XML sample request, verbatim. */
+export function welloSeedXml(): string {
+  const text = seedText('wello-servicedesk-create-task.txt');
+  const start = text.indexOf('<task');
+  return text.slice(start, text.indexOf('</task>', start) + '</task>'.length);
+}
+
+/** Basic `login:password@domain`, the seed's example credential (API-NOTES API 2, Authentication). */
+export const WELLO_AUTH = { Authorization: `Basic ${Buffer.from('test@wello.solutions:123456@TESTAPI').toString('base64')}` };

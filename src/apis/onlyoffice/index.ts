@@ -15,10 +15,9 @@ import { createTask } from './create-task.js';
 import { errorResponse, OnlyofficeError, type ResponseFormat, unauthorizedResponse } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
-import { isGuid } from '../../core/guid.js';
 
 /** String formats the ONLYOFFICE schemas use. */
-export const onlyofficeFormats = { 'api-datetime': isApiDateTime, guid: isGuid };
+export const onlyofficeFormats = { 'api-datetime': isApiDateTime };
 
 const PREFIX = /^\/api\/2\.0\//i;
 // Every method answers with no suffix, .json, .xml and .tml (API-NOTES API 1, Routes and format).

@@ -1,0 +1,48 @@
+// The fields the server fills when a task is created (API-NOTES API 2, Success).
+import { EMPTY_GUID, parseGuid } from '../../core/guid.js';
+import type { Ticks } from '../../core/ticks.js';
+import type { Directory } from './directory.js';
+import { WelloError } from './errors.js';
+import type { Field, Task, TaskValue } from './fields.js';
+
+export interface CreateInput {
+  values: Map<string, TaskValue>;
+  login: string | undefined;
+  now: Ticks;
+  nextId2: () => number;
+  newGuid: () => string;
+}
+
+function givenGuid(value: TaskValue | undefined): string | undefined {
+  return typeof value === 'string' && value !== EMPTY_GUID ? value : undefined;
+}
+
+export function createWelloTask(fields: readonly Field[], directory: Directory, input: CreateInput): Task {
+  const { values, now } = input;
+  const typeId = givenGuid(values.get('task_type_id'));
+  const priorityId = givenGuid(values.get('task_priority_id'));
+  // 422 for a foreign key that does not exist [doc: the vendor's status list].
+  if (typeId && !directory.hasType(typeId)) throw new WelloError('unknownForeignKey', `task_type_id '${typeId}'.`);
+  if (priorityId && !directory.hasPriority(priorityId)) throw new WelloError('unknownForeignKey', `task_priority_id '${priorityId}'.`);
+
+  const contact = directory.contactFor(input.login);
+  const status = directory.defaultStatus;
+  // Server-written times are the server's local time, as the seed's `+00:00` shows.
+  const nowLocal = { ticks: now, kind: 'local' as const };
+  const task: Task = Object.fromEntries(fields.map((f) => [f.name, values.get(f.name) ?? null]));
+  Object.assign(task, {
+    id: givenGuid(values.get('id')) ?? input.newGuid(),
+    task_type_id: typeId ?? directory.defaultType,
+    // "When adding a task, the default task_status will be used" (seed).
+    task_status_id: parseGuid(status.id),
+    task_priority_id: priorityId ?? directory.defaultPriority,
+    contact_id: parseGuid(contact.id),
+    company_id: parseGuid(contact.companyIds[0]!),
+    date_create: values.get('date_create') ?? nowLocal,
+    modified_dateutc: nowLocal,
+    archived: status.archived,
+    created_by_servicedesk_api: true,
+    id2: input.nextId2(),
+  });
+  return task;
+}

@@ -1,0 +1,130 @@
+// The Wello ServiceDesk API: routing, request and response formats, and the
+// one place where its errors become HTTP (API-NOTES API 2).
+import { BodyError, decodeUtf8 } from '../../core/body.js';
+import { type CoreRequest, type CoreResponse, header, mediaType } from '../../core/http.js';
+import type { CallRecord, CoreResult, IssuedIds } from '../../core/record.js';
+import type { JsonSchema } from '../../core/schemas.js';
+import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
+import type { StubContext } from '../../context.js';
+import { basicLogin } from './auth.js';
+import { createWelloTask } from './create-task.js';
+import { createDirectory } from './directory.js';
+import { errorResponse, invalidModel, methodNotAllowed, type ModelState, notFound, unsupportedMediaType, WelloError } from './errors.js';
+import { taskFields } from './fields.js';
+import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
+import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
+import { taskJson, taskXml } from './serialize.js';
+import { modelErrors } from './validate-task.js';
+
+// ASP.NET routes are case-insensitive (API-NOTES API 2, Route and format).
+const API = /^\/api(\/|$)/i;
+const TASK = /^\/api\/task\/?$/i;
+const JSON_TYPES = new Set(['application/json', 'text/json']);
+const XML_TYPES = new Set(['application/xml', 'text/xml']);
+
+export interface WelloApi {
+  /** Answers a request under /api/ (other than ONLYOFFICE's /api/2.0/), or undefined for any other path. */
+  handle(req: CoreRequest, options?: { bodyTooLarge?: boolean }): CoreResult | undefined;
+}
+
+interface Call {
+  read?: ReadTask;
+  validation: ModelState;
+  issued: IssuedIds;
+}
+
+/** `Prefer: return=minimal` or `return=no-content` asks for 204 without a body. */
+function prefersNoContent(req: CoreRequest): boolean {
+  return /\breturn\s*=\s*"?(minimal|no-content)\b/i.test(header(req.headers, 'prefer') ?? '');
+}
+
+function requestUri(req: CoreRequest): string {
+  const query = new URLSearchParams(req.query).toString();
+  return `http://${header(req.headers, 'host') ?? 'localhost'}${req.path}${query ? `?${query}` : ''}`;
+}
+
+export function createWelloApi(ctx: StubContext): WelloApi {
+  const schema: JsonSchema = ctx.registry.get('wello/task');
+  const validate = ctx.registry.validator('wello/task');
+  const fields = taskFields(schema);
+  const directory = createDirectory(ctx.fixtures.wello);
+  const idSchema: JsonSchema = { type: 'string', format: 'guid' };
+
+  function readBody(req: CoreRequest): ReadTask {
+    const type = mediaType(header(req.headers, 'content-type'));
+    if (!type && req.body.length === 0) return readJsonTask('', fields);
+    if (!JSON_TYPES.has(type) && !XML_TYPES.has(type)) throw unsupportedMediaType(type || 'application/octet-stream');
+    let text: string;
+    try {
+      text = decodeUtf8(req.body);
+    } catch (error) {
+      if (error instanceof BodyError) return { values: new Map(), modelState: [['task', error.message]], parsed: false };
+      throw error;
+    }
+    return JSON_TYPES.has(type) ? readJsonTask(text, fields) : readXmlTask(text, fields);
+  }
+
+  function create(req: CoreRequest, call: Call, format: ResponseFormat): CoreResponse {
+    const login = basicLogin(req.headers);
+    if (!login && ctx.auth === 'required') throw new WelloError('unauthorized');
+    const read = (call.read = readBody(req));
+    call.validation = read.parsed ? modelErrors(validate, schema, read.values) : [];
+    const modelState = [...read.modelState, ...call.validation];
+    if (modelState.length > 0) throw invalidModel(modelState);
+
+    const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
+    const task = createWelloTask(fields, directory, {
+      values: read.values,
+      login,
+      now: ctx.clock.now(),
+      nextId2: () => (call.issued.id2 = session.next('welloId2')),
+      newGuid: () => {
+        const guid = session.generator.generate(idSchema) as string;
+        call.issued.guids = [guid];
+        return guid;
+      },
+    });
+    const location = `http://${header(req.headers, 'host') ?? 'localhost'}/api/Task(${String(task.id)})`;
+    if (prefersNoContent(req)) return { status: 204, headers: { location }, body: '' };
+    const body = format.kind === 'xml' ? taskXml(task, fields) : taskJson(task, fields);
+    return { status: 201, headers: { 'content-type': contentTypeFor(format), location }, body };
+  }
+
+  function respond(req: CoreRequest, call: Call, format: ResponseFormat, options: { bodyTooLarge?: boolean }): CoreResponse {
+    try {
+      if (!TASK.test(req.path)) throw notFound(requestUri(req));
+      if (req.method !== 'POST') throw methodNotAllowed(req.method, 'POST');
+      if (options.bodyTooLarge) throw new WelloError('bodyTooLarge');
+      return create(req, call, format);
+    } catch (error) {
+      if (error instanceof WelloError) return errorResponse(error, format);
+      throw error;
+    }
+  }
+
+  /** What the journal keeps: the body checked against the schema, even when the call was refused before reading it. */
+  function record(req: CoreRequest, call: Call): CallRecord {
+    const operation = TASK.test(req.path) && req.method === 'POST' ? 'createTask' : 'unknown';
+    if (operation === 'unknown') return { api: 'wello', operation, valid: false, errors: [{ path: '', message: 'no such route' }], issued: call.issued };
+    if (!call.read) {
+      try {
+        call.read = readBody(req);
+        call.validation = call.read.parsed ? modelErrors(validate, schema, call.read.values) : [];
+      } catch (error) {
+        if (!(error instanceof WelloError)) throw error;
+        return { api: 'wello', operation, valid: false, errors: [{ path: '', message: error.message }], issued: call.issued };
+      }
+    }
+    const errors = [...call.read.modelState, ...call.validation].map(([key, message]) => ({ path: key === 'task' ? '' : `/${key.slice('task.'.length)}`, message }));
+    return { api: 'wello', operation, valid: errors.length === 0, errors, issued: call.issued };
+  }
+
+  return {
+    handle(req, options = {}) {
+      if (!API.test(req.path)) return undefined;
+      const call: Call = { validation: [], issued: {} };
+      const response = respond(req, call, negotiate(req.headers), options);
+      return { response, record: record(req, call) };
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Reads the body into task values: JSON as Json.NET would, XML as the
+// seed's DataContract form (<task xmlns:i=…>, i:nil for nulls; elements in
+// any order, with or without a namespace). Values that do not convert become
+// model errors, under "task.<field>" (API-NOTES API 2, Validation errors).
+import { BodyError, parseXml, type XmlNode } from '../../core/body.js';
+import type { ModelState } from './errors.js';
+import { convertJsonValue, convertXmlText } from './convert.js';
+import type { Field, TaskValue } from './fields.js';
+import { JsonNetError, readJsonBody } from './json-reader.js';
+
+export interface ReadTask {
+  /** The fields the body gave, converted; absent fields are missing. */
+  values: Map<string, TaskValue>;
+  /** Conversion and parse errors, in the order met. */
+  modelState: ModelState;
+  /** False when no task object came out at all (empty or unreadable body): nothing to validate. */
+  parsed: boolean;
+}
+
+const MODEL = 'task';
+// [inferred] Web API's words for an empty body bound to a [FromBody] parameter.
+const EMPTY_BODY = 'A non-empty request body is required.';
+// The CLR type named in Json.NET's messages [inferred: the DataContract's name].
+const TYPE_NAME = 'task';
+
+function modelKey(path: string): string {
+  return path ? `${MODEL}.${path}` : MODEL;
+}
+
+function fieldByName(fields: readonly Field[], name: string): Field | undefined {
+  return fields.find((f) => f.name === name) ?? fields.find((f) => f.lower === name.toLowerCase());
+}
+
+export function readJsonTask(text: string, fields: readonly Field[]): ReadTask {
+  const values = new Map<string, TaskValue>();
+  const modelState: ModelState = [];
+  try {
+    const body = readJsonBody(text);
+    if (body.kind === 'empty') return { values, modelState: [[MODEL, EMPTY_BODY]], parsed: false };
+    if (body.kind === 'other') {
+      const v = body.value;
+      const message =
+        v.token === 'StartArray'
+          ? `Cannot deserialize the current JSON array (e.g. [1,2,3]) into type '${TYPE_NAME}' because the type requires a JSON object (e.g. {"name":"value"}) to deserialize correctly.`
+          : `Error converting value ${v.token === 'String' ? `"${String(v.value)}"` : v.raw} to type '${TYPE_NAME}'.`;
+      return { values, modelState: [[MODEL, `${message} Path '', line ${v.line}, position ${v.position}.`]], parsed: false };
+    }
+    for (const { name, value } of body.properties) {
+      const field = fieldByName(fields, name);
+      if (!field) continue; // Json.NET ignores members the type does not have.
+      const converted = convertJsonValue(field, value);
+      if (converted.ok) values.set(field.name, converted.value);
+      else modelState.push([modelKey(value.path), converted.message]);
+    }
+  } catch (error) {
+    if (!(error instanceof JsonNetError)) throw error;
+    return { values: new Map(), modelState: [[modelKey(error.path), error.message]], parsed: false };
+  }
+  return { values, modelState, parsed: true };
+}
+
+function lineAndPosition(text: string, index: number): string {
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return `line ${line} position ${index - before.lastIndexOf('\n')}`;
+}
+
+/** The element's text, null for i:nil="true", or undefined when it holds elements. */
+function elementText(node: XmlNode | XmlNode[]): string | null | undefined {
+  const first = Array.isArray(node) ? node[0] : node;
+  if (first === undefined) return '';
+  if (typeof first === 'string') return first;
+  if (first['@nil'] === 'true') return null;
+  const children = Object.keys(first).filter((k) => !k.startsWith('@') && k !== '#text');
+  if (children.length > 0) return undefined;
+  const text = first['#text'];
+  return typeof text === 'string' ? text : '';
+}
+
+export function readXmlTask(text: string, fields: readonly Field[]): ReadTask {
+  const values = new Map<string, TaskValue>();
+  if (text.trim() === '') return { values, modelState: [[MODEL, EMPTY_BODY]], parsed: false };
+  let document: ReturnType<typeof parseXml>;
+  try {
+    document = parseXml(text);
+  } catch (error) {
+    if (error instanceof BodyError) return { values, modelState: [[MODEL, error.message]], parsed: false };
+    throw error;
+  }
+  if (document.rootName !== 'task') {
+    const at = lineAndPosition(text, text.search(/<[^?!]/) + 1);
+    return { values, modelState: [[MODEL, `Error in ${at}. Expecting element 'task' from namespace ''.. Encountered 'Element'  with name '${document.rootName}', namespace ''. `]], parsed: false };
+  }
+  const root = typeof document.root === 'object' ? document.root : {};
+  for (const field of fields) {
+    // DataContractSerializer matches element names exactly.
+    const node = root[field.name];
+    if (node === undefined) continue;
+    const content = elementText(node);
+    if (content === null) {
+      values.set(field.name, null);
+      continue;
+    }
+    const converted = content === undefined ? { ok: false as const, message: `The value '' cannot be parsed as the type '${field.kind}'.` } : convertXmlText(field, content);
+    // The serializer stops at its first error: one model error, no values.
+    if (!converted.ok) return { values: new Map(), modelState: [[modelKey(field.name), converted.message]], parsed: false };
+    values.set(field.name, converted.value);
+  }
+  return { values, modelState: [], parsed: true };
+}
