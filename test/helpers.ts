@@ -2,8 +2,13 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { after } from 'node:test';
+import { XMLValidator } from 'fast-xml-parser';
 import request from 'supertest';
 import { createApp, type AppOptions } from '../src/app.js';
+import type { CoreResult } from '../src/core/record.js';
+import { createStub } from '../src/stub.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SEEDS = join(ROOT, '..', 'shared', 'seeds');
@@ -11,9 +16,45 @@ export const SEEDS = join(ROOT, '..', 'shared', 'seeds');
 /** A frozen clock and a seed: every test's answers are reproducible. */
 export const FIXED: AppOptions = { seed: 7, clock: '2026-11-24T10:00:00.1234567Z' };
 
+/** Every answer any test's app gave, checked against the response schemas when the file's tests end. */
+const produced: CoreResult[] = [];
+
 export function agent(options: AppOptions = {}) {
-  return request(createApp({ ...FIXED, ...options }));
+  const stub = createStub({ ...FIXED, ...options });
+  const handle = stub.handle.bind(stub);
+  stub.handle = (req, flags) => {
+    const result = handle(req, flags);
+    if (result) produced.push(result);
+    return result;
+  };
+  return request(createApp({ ...FIXED, ...options }, stub));
 }
+
+function responseSchema({ record, response }: CoreResult): string | undefined {
+  if (record.api === 'onlyoffice') {
+    if (response.status === 401) return undefined;
+    if (response.status !== 201) return 'onlyoffice/error';
+    return record.operation === 'authenticate' ? 'onlyoffice/authentication-response' : 'onlyoffice/envelope';
+  }
+  if (response.status === 204) return undefined;
+  return response.status === 201 ? 'wello/task-response' : 'wello/error';
+}
+
+after(() => {
+  const registry = createStub({ seed: 1 }).context.registry;
+  for (const result of produced) {
+    const { status, headers, body } = result.response;
+    const type = headers['content-type'] ?? '';
+    const name = responseSchema(result);
+    if (status === 204) assert.equal(body, '');
+    else if (status === 401 && result.record.api === 'onlyoffice') assert.equal(body, 'Unauthorized');
+    else if (type.includes('xml')) assert.equal(XMLValidator.validate(body), true, body);
+    else if (name) {
+      const validate = registry.validator(name);
+      assert.equal(validate(JSON.parse(body)), true, `${name}: ${body}: ${JSON.stringify(validate.errors)}`);
+    }
+  }
+});
 
 /** Any non-empty credential of the real forms passes (API-NOTES API 1, Authentication). */
 export const TOKEN = { Authorization: 'some-token' };
