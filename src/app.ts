@@ -2,6 +2,7 @@
 // (only src/cli.ts does). Every route is served here; the core knows no Express.
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type { CoreRequest, CoreResponse } from './core/http.js';
+import { createAdminRouter } from './admin/routes.js';
 import { createStub, type Stub, type StubOptions } from './stub.js';
 
 export interface AppOptions extends StubOptions {
@@ -36,9 +37,7 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   app.set('etag', false);
   app.locals.stub = stub;
 
-  app.get('/__admin/health', (_req, res) => {
-    res.json({ status: 'ok', seed: stub.seed, clock: stub.context.clock.frozen ? 'frozen' : 'real' });
-  });
+  app.use('/__admin', createAdminRouter(stub));
 
   // Every body is read as bytes; each API decides how to parse it.
   app.use(express.raw({ type: () => true, limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }));

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp, DEFAULT_BODY_LIMIT } from './app.js';
+import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
 
 interface ServeArgs {
   port: number;
@@ -13,15 +14,25 @@ interface ServeArgs {
   fixtures: string | undefined;
   auth: 'required' | 'off';
   'body-limit': string;
+  'journal-limit': number;
+  'journal-file': string | undefined;
 }
 
-/** Stop accepting, let requests in flight finish, then exit 0 (DESIGN, CLI). */
-function closeOnSignals(server: Server): void {
+/** Stop accepting, let requests in flight finish, flush the journal file, then exit 0 (DESIGN, CLI). */
+function closeOnSignals(server: Server, stub: Stub): void {
   let closing = false;
   const close = () => {
     if (closing) return;
     closing = true;
-    server.close(() => process.exit(0));
+    server.close(() => {
+      stub.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          process.stderr.write(`taskstub: ${error.message}\n`);
+          process.exit(1);
+        },
+      );
+    });
     server.closeIdleConnections();
   };
   process.on('SIGTERM', close);
@@ -29,13 +40,15 @@ function closeOnSignals(server: Server): void {
 }
 
 function serve(args: ServeArgs): void {
-  const app = createApp({
+  const stub = createStub({
     seed: args.seed,
     clock: args.clock,
     fixtures: args.fixtures,
     auth: args.auth,
-    bodyLimit: args['body-limit'],
+    journalLimit: args['journal-limit'],
+    journalFile: args['journal-file'],
   });
+  const app = createApp({ bodyLimit: args['body-limit'] }, stub);
   const server = app.listen(args.port, args.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : args.port;
@@ -46,7 +59,7 @@ function serve(args: ServeArgs): void {
     process.stderr.write(`taskstub: ${error.message}\n`);
     process.exit(1);
   });
-  closeOnSignals(server);
+  closeOnSignals(server, stub);
 }
 
 await yargs(hideBin(process.argv))
@@ -62,7 +75,9 @@ await yargs(hideBin(process.argv))
         .option('clock', { type: 'string', describe: 'Freeze the clock at this ISO 8601 time' })
         .option('fixtures', { type: 'string', describe: 'Directory of fixture files (default: the shipped fixtures/)' })
         .option('auth', { choices: ['required', 'off'] as const, default: 'required' as const, describe: 'Require a credential of the API\'s own schemes' })
-        .option('body-limit', { type: 'string', default: DEFAULT_BODY_LIMIT, describe: 'Largest request body, e.g. 1mb' }),
+        .option('body-limit', { type: 'string', default: DEFAULT_BODY_LIMIT, describe: 'Largest request body, e.g. 1mb' })
+        .option('journal-limit', { type: 'number', default: DEFAULT_JOURNAL_LIMIT, describe: 'How many calls the journal keeps (the newest)' })
+        .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' }),
     (args) => {
       try {
         serve(args);

@@ -7,3 +7,6 @@ export type { OnlyofficeCreateTaskEnvelope, OnlyofficeTaskWrapper } from './gene
 export type { OnlyofficeError } from './generated/onlyoffice/error.js';
 export type { WelloTask } from './generated/wello/task.js';
 export type { WelloError } from './generated/wello/error.js';
+export type { JournalEntry } from './journal/entry.js';
+export type { Matcher } from './journal/matcher.js';
+export { connect, VerificationError, type TaskstubClient } from './client/index.js';

@@ -57,7 +57,7 @@ function pointer(schema: JsonSchema, fragment: string): JsonSchema {
 }
 
 export function loadSchemas(formats: Record<string, FormatCheck>, dir = SCHEMAS_DIR): SchemaRegistry {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowMatchingProperties: true });
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowMatchingProperties: true });
   addFormats.default(ajv);
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, { type: 'string', validate: check });
 

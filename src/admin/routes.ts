@@ -1,0 +1,154 @@
+// The /__admin API (DESIGN, Admin API): the journal, verification, state and
+// health. Input is checked against schemas/admin/*; errors are problem+json.
+import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
+import type { Verification } from '../generated/admin/verify.js';
+import type { StubState } from '../generated/admin/state.js';
+import { DEFAULT_SESSION } from '../core/sessions.js';
+import type { Stub } from '../stub.js';
+import { render, type StoredEntry } from '../journal/entry.js';
+import { toHar } from '../journal/har.js';
+import { matches, type Matcher, nearMisses } from '../journal/matcher.js';
+import { invalid, Problem, sendProblem } from './problem.js';
+
+const ADMIN_BODY_LIMIT = '1mb';
+
+function querySession(req: Request): string | undefined {
+  const value = req.query.session;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw invalid('session must be one non-empty name');
+  return value;
+}
+
+export function createAdminRouter(stub: Stub): Router {
+  const router = express.Router();
+  const { registry } = stub.context;
+  const validateMatcher = registry.validator('admin/matcher');
+  const validateVerify = registry.validator('admin/verify');
+  const validateState = registry.validator('admin/state');
+
+  /** Entries matching the matcher, oldest first. */
+  function select(matcher: Matcher): StoredEntry[] {
+    return stub.journal.entries(matcher.session).filter((entry) => matches(matcher, entry));
+  }
+
+  /** A matcher from ?session=&api=&method=&path=&status=, checked like a JSON one. */
+  function queryMatcher(req: Request): Matcher {
+    const matcher: Record<string, unknown> = {};
+    for (const name of ['session', 'api', 'method', 'path', 'status'] as const) {
+      const value = req.query[name];
+      if (value === undefined) continue;
+      if (typeof value !== 'string') throw invalid(`${name} must be given once`);
+      matcher[name] = name === 'status' && /^\d+$/.test(value) ? Number(value) : value;
+    }
+    if (!validateMatcher(matcher)) throw invalid('The query does not describe a matcher.', validateMatcher.errors);
+    return matcher as Matcher;
+  }
+
+  function bodyMatcher(req: Request): Matcher {
+    const body: unknown = req.body ?? {};
+    if (!validateMatcher(body)) throw invalid('The body is not a matcher.', validateMatcher.errors);
+    return body as Matcher;
+  }
+
+  function listing(req: Request): { entries: StoredEntry[]; total: number; evicted: number } {
+    const matcher = queryMatcher(req);
+    const limitText = req.query.limit;
+    let entries = select(matcher);
+    const total = entries.length;
+    if (limitText !== undefined) {
+      if (typeof limitText !== 'string' || !/^\d+$/.test(limitText) || Number(limitText) < 1) throw invalid('limit must be a positive integer');
+      // The newest `limit` entries, still oldest first.
+      entries = entries.slice(-Number(limitText));
+    }
+    return { entries, total, evicted: stub.journal.evicted(matcher.session) };
+  }
+
+  router.use(express.json({ limit: ADMIN_BODY_LIMIT, strict: false, type: () => true }));
+
+  router.get('/health', (_req, res) => {
+    const { clock } = stub.context;
+    res.json({
+      status: 'ok',
+      seed: stub.seed,
+      clock: clock.frozen ? 'frozen' : 'real',
+      journal: { entries: stub.journal.entries().length, limit: stub.journal.limit, evicted: stub.journal.evicted() },
+    });
+  });
+
+  router.get('/requests', (req, res) => {
+    const { entries, total, evicted } = listing(req);
+    res.json({ requests: entries.map(render), total, evicted });
+  });
+
+  router.get('/requests.jsonl', (req, res) => {
+    const { entries } = listing(req);
+    res.type('application/jsonl; charset=utf-8').send(entries.map((e) => `${JSON.stringify(render(e))}\n`).join(''));
+  });
+
+  router.get('/requests.har', (req, res) => {
+    const { entries } = listing(req);
+    res.type('application/json; charset=utf-8').attachment('taskstub.har').send(JSON.stringify(toHar(entries)));
+  });
+
+  router.post('/requests/count', (req, res) => {
+    res.json({ count: select(bodyMatcher(req)).length });
+  });
+
+  router.delete('/requests', (req, res) => {
+    stub.journal.clear(querySession(req));
+    res.json({ ok: true });
+  });
+
+  router.post('/verify', (req, res) => {
+    const body: unknown = req.body ?? {};
+    if (!validateVerify(body)) throw invalid('The body is not a verification: a matcher with count, atLeast or atMost.', validateVerify.errors);
+    const { count, atLeast, atMost, ...matcher } = body as Verification & Matcher;
+    const actual = select(matcher).length;
+    const expected = count !== undefined ? { count } : atLeast === undefined && atMost === undefined ? { atLeast: 1 } : { atLeast, atMost };
+    const ok =
+      count !== undefined ? actual === count : (expected.atLeast === undefined || actual >= expected.atLeast) && (atMost === undefined || actual <= atMost);
+    if (ok) {
+      res.json({ ok: true, actual });
+      return;
+    }
+    const scope = stub.journal.entries(matcher.session);
+    throw new Problem('verificationFailed', `Expected ${JSON.stringify(expected)} matching calls, found ${actual}.`, {
+      ok: false,
+      expected,
+      actual,
+      nearMisses: nearMisses(matcher, scope),
+    });
+  });
+
+  router.post('/reset', (req, res) => {
+    stub.reset(querySession(req));
+    res.json({ ok: true });
+  });
+
+  router.get('/state', (req, res) => {
+    res.json(stub.state(querySession(req) ?? DEFAULT_SESSION));
+  });
+
+  router.put('/state', (req, res) => {
+    const body: unknown = req.body ?? {};
+    if (!validateState(body)) throw invalid('The body is not a state: id2Next, taskIdNext, clock.', validateState.errors);
+    const { session: bodySession, ...state } = body as StubState;
+    const session = bodySession ?? querySession(req) ?? DEFAULT_SESSION;
+    stub.setState(session, state);
+    res.json(stub.state(session));
+  });
+
+  router.all('/{*rest}', (req) => {
+    throw new Problem('notFound', `${req.method} ${req.originalUrl} is not an admin route.`);
+  });
+
+  const problems: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof Problem) return sendProblem(res, error);
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return sendProblem(res, invalid((error as Error).message));
+    next(error);
+  };
+  router.use(problems);
+  return router;
+}

@@ -1,0 +1,67 @@
+// The bounded journal: the newest `limit` entries in a ring, and how many
+// were evicted, overall and per session (DESIGN principle 4).
+import type { StoredEntry } from './entry.js';
+
+export interface Journal {
+  readonly limit: number;
+  add(entry: Omit<StoredEntry, 'id'>): StoredEntry;
+  /** Entries oldest first, optionally of one session. */
+  entries(session?: string): StoredEntry[];
+  evicted(session?: string): number;
+  clear(session?: string): void;
+}
+
+export function createJournal(limit: number): Journal {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--journal-limit must be a positive integer, not ${limit}`);
+  let ring: (StoredEntry | undefined)[] = new Array<StoredEntry | undefined>(limit);
+  let start = 0;
+  let size = 0;
+  let nextId = 1;
+  let evictedTotal = 0;
+  const evictedBySession = new Map<string, number>();
+
+  const all = (): StoredEntry[] => {
+    const out: StoredEntry[] = [];
+    for (let k = 0; k < size; k++) out.push(ring[(start + k) % limit]!);
+    return out;
+  };
+
+  function refill(entries: StoredEntry[]): void {
+    ring = new Array<StoredEntry | undefined>(limit);
+    entries.forEach((e, k) => (ring[k] = e));
+    start = 0;
+    size = entries.length;
+  }
+
+  return {
+    limit,
+    add(fields) {
+      const entry: StoredEntry = { ...fields, id: nextId++ };
+      if (size === limit) {
+        const old = ring[start]!;
+        evictedTotal++;
+        evictedBySession.set(old.session, (evictedBySession.get(old.session) ?? 0) + 1);
+        ring[start] = entry;
+        start = (start + 1) % limit;
+      } else {
+        ring[(start + size) % limit] = entry;
+        size++;
+      }
+      return entry;
+    },
+    entries: (session) => (session === undefined ? all() : all().filter((e) => e.session === session)),
+    evicted: (session) => (session === undefined ? evictedTotal : (evictedBySession.get(session) ?? 0)),
+    clear(session) {
+      if (session === undefined) {
+        refill([]);
+        evictedTotal = 0;
+        evictedBySession.clear();
+      } else {
+        const kept = all().filter((e) => e.session !== session);
+        evictedTotal -= evictedBySession.get(session) ?? 0;
+        evictedBySession.delete(session);
+        refill(kept);
+      }
+    },
+  };
+}
