@@ -189,3 +189,25 @@ describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', 
     assert.equal(res.text, '<result><status>1</status><statusCode>404</statusCode><error><message>Method not found</message><hresult>-2147467259</hresult><data></data></error></result>');
   });
 });
+
+describe('ONLYOFFICE: the linked contact (API-NOTES API 1: contactId is not checked; left out when not found)', () => {
+  it('renders a fixture contact as ContactBaseWithEmailWrapper, always writing its EmitDefaultValue=true members', async () => {
+    const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, contactId: 2 });
+    const contact = res.body.response.contact;
+    assert.deepEqual(Object.keys(res.body.response).slice(0, 4), ['createBy', 'created', 'contact', 'title']);
+    assert.deepEqual(Object.keys(contact), ['email', 'smallFotoUrl', 'mediumFotoUrl', 'displayName', 'isCompany', 'isPrivate', 'isShared', 'shareType', 'currency', 'canEdit', 'canDelete', 'id']);
+    assert.equal(contact.displayName, 'Tadjeddine Bachir');
+    assert.equal(contact.isCompany, false);
+    assert.equal(contact.isPrivate, false);
+    assert.equal(contact.currency, null);
+    assert.deepEqual(contact.email, { infoType: 1, category: 0, data: 'bachir@ascensio.example', isPrimary: true, id: 2 });
+    assert.equal(contact.smallFotoUrl, 'https://yourportal.onlyoffice.com/products/crm/httphandlers/filehandler.ashx?action=contactphotoulr&cid=2&isc=false&ps=1');
+  });
+
+  it('leaves out email for a contact without one, and the contact for an unknown id', async () => {
+    const known = await agent().post(PATH).set(TOKEN).send({ ...VALID, contactId: 3 });
+    assert.ok(!('email' in known.body.response.contact));
+    const unknown = await agent().post(PATH).set(TOKEN).send({ ...VALID, contactId: 999 });
+    assert.ok(!('contact' in unknown.body.response));
+  });
+});

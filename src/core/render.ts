@@ -1,6 +1,7 @@
 // Writes objects the way the real servers' DataContract serializers do: keys
-// in the schema's property order, and — for members marked EmitDefaultValue =
-// false, i.e. every non-required property — null, false and 0 left out.
+// in the schema's property order; a required property is always written
+// (null when it has no value: EmitDefaultValue = true), any other one is left
+// out when null, false or 0 (EmitDefaultValue = false).
 import { type JsonSchema, type SchemaRegistry, schemaId } from './schemas.js';
 
 export interface Shape {
@@ -46,10 +47,9 @@ function isDefault(value: unknown): boolean {
 export function renderByShape(shape: Shape, value: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const { name, required, child } of shape.keys) {
-    const field = value[name];
-    if (field === undefined || field === null) continue;
-    if (!required && isDefault(field)) continue;
-    out[name] = child && typeof field === 'object' && !Array.isArray(field) ? renderByShape(child, field as Record<string, unknown>) : field;
+    const field = value[name] ?? null;
+    if (!required && (field === null || isDefault(field))) continue;
+    out[name] = child && field !== null && typeof field === 'object' && !Array.isArray(field) ? renderByShape(child, field as Record<string, unknown>) : field;
   }
   return out;
 }

@@ -47,7 +47,7 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: C
   return {
     createBy: caller,
     created: formatApiDateTime(now, portal.utcOffsetMinutes),
-    // contact: no contacts in the fixtures yet, so always "not found" and left out.
+    contact: portal.contact((v.contactId as number | undefined) ?? 0),
     title,
     description: v.description,
     deadLine: formatApiDateTime(deadlineTicks, portal.utcOffsetMinutes),

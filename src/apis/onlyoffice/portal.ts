@@ -4,6 +4,7 @@ import { parseGuid } from '../../core/guid.js';
 
 export type PortalUser = User;
 export type Category = OnlyofficeFixtures['categories'][number];
+export type Contact = NonNullable<OnlyofficeFixtures['contacts']>[number];
 export type EntityType = 'opportunity' | 'case';
 
 export interface Portal {
@@ -14,6 +15,8 @@ export interface Portal {
   userById(id: string | undefined): PortalUser;
   userByLogin(login: string): PortalUser | undefined;
   category(id: number): Category | undefined;
+  /** The contact as ContactBaseWithEmailWrapper renders it, or undefined when not found (API-NOTES API 1: then left out). */
+  contact(id: number): Record<string, unknown> | undefined;
   entityTitle(type: EntityType, id: number): string | undefined;
 }
 
@@ -24,6 +27,9 @@ export function createPortal(fixtures: OnlyofficeFixtures): Portal {
     for (const login of [user.userName, user.email]) if (login) byLogin.set(login.toLowerCase(), user);
   }
   const categories = new Map(fixtures.categories.map((c) => [c.id, c]));
+  const contacts = new Map((fixtures.contacts ?? []).map((c) => [c.id, c]));
+  const photo = (c: Contact, size: number) =>
+    `https://${fixtures.portal.host}/Products/CRM/HttpHandlers/filehandler.ashx?action=contactphotoulr&cid=${c.id}&isc=${c.isCompany}&ps=${size}`.toLowerCase();
   const entities = {
     opportunity: new Map((fixtures.opportunities ?? []).map((e) => [e.id, e.title])),
     case: new Map((fixtures.cases ?? []).map((e) => [e.id, e.title])),
@@ -36,6 +42,26 @@ export function createPortal(fixtures: OnlyofficeFixtures): Portal {
     userById: (id) => (id && byId.get(id)) || fixtures.removedUser,
     userByLogin: (login) => byLogin.get(login.toLowerCase()),
     category: (id) => categories.get(id),
+    contact(id) {
+      const c = contacts.get(id);
+      if (!c) return undefined;
+      const shareType = c.shareType ?? 0;
+      return {
+        // The contact-info row's own id is not in the fixtures; the contact's id stands in for it.
+        email: c.email === undefined ? undefined : { infoType: 1, category: 0, data: c.email, isPrimary: true, id: c.id },
+        smallFotoUrl: photo(c, 1),
+        mediumFotoUrl: photo(c, 2),
+        displayName: c.displayName,
+        isCompany: c.isCompany,
+        isPrivate: c.isPrivate ?? false,
+        isShared: shareType !== 0,
+        shareType,
+        currency: null,
+        canEdit: true,
+        canDelete: true,
+        id: c.id,
+      };
+    },
     entityTitle: (type, id) => entities[type].get(id),
   };
 }

@@ -45,7 +45,7 @@ export interface OnlyofficeTaskWrapper {
    * Time period in minutes for reminder to the responsible about the task
    */
   alertValue?: number;
-  responsible?: OnlyofficeUser1;
+  responsible?: OnlyofficeUser2;
   /**
    * Whether the task is closed (false is left out)
    */
@@ -90,23 +90,62 @@ export interface OnlyofficeUser {
  * The contact the task is linked to; left out when not found
  */
 export interface OnlyofficeContactBase {
+  email?: OnlyofficeContactInfo;
+  smallFotoUrl?: string;
+  mediumFotoUrl?: string;
+  displayName: string;
+  isCompany: boolean;
+  accessList?: OnlyofficeUser1[];
+  isPrivate: boolean;
+  isShared: boolean;
   /**
-   * Contact ID
+   * 0 none, 1 read-write, 2 read
    */
+  shareType: 0 | 1 | 2;
+  currency: {} | null;
+  canEdit: boolean;
+  canDelete: boolean;
   id: number;
+}
+/**
+ * The primary email (ContactInfoWrapper)
+ */
+export interface OnlyofficeContactInfo {
+  infoType: number;
+  category: number;
+  data: string;
+  isPrimary: boolean;
+  id: number;
+}
+/**
+ * EmployeeWraper (DataContract "person"): id, displayName, title (left out when null), avatarSmall, profileUrl ("" for the empty GUID)
+ */
+export interface OnlyofficeUser1 {
   /**
-   * Contact display name
+   * User ID
+   */
+  id: string;
+  /**
+   * Display name
    */
   displayName: string;
   /**
-   * Whether the contact is a company
+   * Job title
    */
-  isCompany?: boolean;
+  title?: string;
+  /**
+   * URL to the small avatar
+   */
+  avatarSmall: string;
+  /**
+   * URL to the user's profile
+   */
+  profileUrl: string;
 }
 /**
- * Task responsible
+ * EmployeeWraper (DataContract "person"): id, displayName, title (left out when null), avatarSmall, profileUrl ("" for the empty GUID)
  */
-export interface OnlyofficeUser1 {
+export interface OnlyofficeUser2 {
   /**
    * User ID
    */
