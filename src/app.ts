@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type { CoreRequest, CoreResponse } from './core/http.js';
 import { createAdminRouter } from './admin/routes.js';
-import { createStub, type Stub, type StubOptions } from './stub.js';
+import { createStub, type Stub, type StubOptions, type StubResult } from './stub.js';
 
 export interface AppOptions extends StubOptions {
   /** Largest request body accepted (bytes, or a string like "1mb"); default 1 MB. */
@@ -31,6 +31,13 @@ function send(res: Response, response: CoreResponse): void {
   res.end(response.body);
 }
 
+/** Does what the core decided: wait out a delay, then answer or drop the connection. */
+function deliver(res: Response, result: StubResult): void {
+  const act = () => (result.reset ? res.socket?.destroy() : send(res, result.response));
+  if (result.delayMs) setTimeout(act, result.delayMs);
+  else act();
+}
+
 export function createApp(options: AppOptions = {}, stub: Stub = createStub(options)): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -44,7 +51,7 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
 
   app.use((req, res, next) => {
     const result = stub.handle(toCoreRequest(req));
-    if (result) send(res, result.response);
+    if (result) deliver(res, result);
     else next();
   });
 
@@ -57,7 +64,7 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
       const result = stub.handle({ ...toCoreRequest(req), body: Buffer.alloc(0) }, { bodyTooLarge: true });
-      if (result) return send(res, result.response);
+      if (result) return deliver(res, result);
     }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) console.error(error);

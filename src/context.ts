@@ -10,6 +10,9 @@ export interface StubContext {
   readonly registry: SchemaRegistry;
   readonly sessions: SessionStore;
   readonly clock: Clock;
-  readonly fixtures: Fixtures;
+  /** Replaced when --watch reloads them. */
+  fixtures: Fixtures;
   readonly auth: AuthMode;
+  /** ONLYOFFICE tokens issued by POST api/2.0/authentication, and the login each was issued to. */
+  readonly tokens: Map<string, string>;
 }

@@ -1,22 +1,24 @@
 // The pure core of taskstub: options in, a request handler out. No Express,
-// no sockets: both HTTP adapters call `handle`.
+// no sockets: both HTTP adapters call `handle` and do what its result says.
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Api, HandleOptions } from './core/api.js';
 import { createClock, formatIso, parseClockOption } from './core/clock.js';
-import type { CoreRequest } from './core/http.js';
+import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
 import { compileAll, loadSchemas } from './core/schemas.js';
 import { createSessionStore, sessionName, SESSION_HEADER } from './core/sessions.js';
-import { render } from './journal/entry.js';
+import { isDotNetDateTime } from './core/dotnet-datetime.js';
+import { isGuid } from './core/guid.js';
+import { parseBody, render } from './journal/entry.js';
 import { openJournalFile } from './journal/file.js';
 import { createJournal, type Journal } from './journal/journal.js';
+import { createFaultQueue, type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
 import type { StubState } from './generated/admin/state.js';
 import type { AuthMode, StubContext } from './context.js';
 import { DEFAULT_FIXTURES_DIR, loadFixtures } from './fixtures.js';
 import { createOnlyofficeApi, onlyofficeFormats } from './apis/onlyoffice/index.js';
 import { createWelloApi } from './apis/wello/index.js';
-import { isGuid } from './core/guid.js';
-import { isDotNetDateTime } from './core/dotnet-datetime.js';
 
 export interface StubOptions {
   /** How many journal entries to keep (the newest); default 10000. */
@@ -27,6 +29,7 @@ export interface StubOptions {
   seed?: number;
   /** An ISO 8601 time to freeze the clock at; omitted: real time. */
   clock?: string;
+  /** The fixtures directory (default: the shipped fixtures/). */
   fixtures?: string;
   auth?: AuthMode;
   /** The first ONLYOFFICE task id of every session (default 1). */
@@ -35,16 +38,27 @@ export interface StubOptions {
   id2Base?: number;
 }
 
+/** What the core decided about one call: the answer, what to record, and what the adapter must do. */
+export interface StubResult extends CoreResult {
+  /** Wait this long before answering (a delay fault). */
+  delayMs?: number;
+  /** Drop the connection instead of answering (a reset fault). */
+  reset?: boolean;
+}
+
 export interface Stub {
   readonly context: StubContext;
   readonly seed: number;
   readonly journal: Journal;
+  readonly faults: FaultQueue;
   /** The answer to an API request, recorded in the journal; undefined when no API owns the path. */
-  handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): CoreResult | undefined;
-  /** Clears the journal, counters and random stream of one session, or of all. */
+  handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): StubResult | undefined;
+  /** Clears the journal, counters, random stream and queued faults of one session, or of all. */
   reset(session?: string): void;
   state(session: string): StubState;
   setState(session: string, state: Omit<StubState, 'session'>): void;
+  /** Loads the fixtures again (for --watch); keeps the journal, counters and sessions. Throws, keeping the old ones, when a file is bad. */
+  reloadFixtures(): void;
   /** Writes what the journal file still holds and closes it. */
   close(): Promise<void>;
 }
@@ -68,48 +82,88 @@ const ALL_SCHEMAS = [
   'admin/matcher',
   'admin/verify',
   'admin/state',
+  'admin/fault',
+  'admin/queued-fault',
 ];
+
+/** A bad X-Stub-Fault or X-Stub-Delay header: the caller's mistake, said in the admin API's problem+json. */
+function faultHeaderProblem(error: FaultHeaderError) {
+  const body = { type: 'https://taskstub.local/problems/invalidRequest', title: 'The fault headers are invalid', status: 400, detail: error.message };
+  return { status: 400, headers: { 'content-type': 'application/problem+json; charset=utf-8' }, body: JSON.stringify(body) };
+}
 
 export function createStub(options: StubOptions = {}): Stub {
   const registry = loadSchemas({ ...sharedFormats, ...onlyofficeFormats });
   compileAll(registry, ALL_SCHEMAS);
   const seed = options.seed ?? randomInt(2 ** 31);
+  const fixturesDir = options.fixtures ?? DEFAULT_FIXTURES_DIR;
   const context: StubContext = {
     registry,
     sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }),
     clock: createClock(options.clock === undefined ? undefined : parseClockOption(options.clock)),
-    fixtures: loadFixtures(registry, options.fixtures ?? DEFAULT_FIXTURES_DIR),
+    fixtures: loadFixtures(registry, fixturesDir),
     auth: options.auth ?? 'required',
+    tokens: new Map(),
   };
-  // ONLYOFFICE owns /api/2.0/; Wello answers the rest of /api/.
-  const apis = [createOnlyofficeApi(context), createWelloApi(context)];
+  // ONLYOFFICE owns /api/2.0/ and is asked first; Wello answers the rest of /api/.
+  const buildApis = (): Api[] => [createOnlyofficeApi(context), createWelloApi(context)];
+  let apis = buildApis();
   const journal = createJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
+  const faults = createFaultQueue();
   const file = options.journalFile === undefined ? undefined : openJournalFile(options.journalFile);
 
-  function answer(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): CoreResult | undefined {
-    for (const api of apis) {
-      const result = api.handle(req, flags);
-      if (result) return result;
+  /** The fault this call gets: from its own headers, else the oldest queued one that matches. */
+  function faultFor(req: CoreRequest, api: Api, session: string): Fault | undefined {
+    return (
+      faultFromHeaders(req.headers) ??
+      faults.take({
+        session,
+        api: api.name,
+        method: req.method,
+        path: req.path,
+        status: undefined,
+        body: () => parseBody(header(req.headers, 'content-type'), req.body).body,
+      })
+    );
+  }
+
+  function answer(api: Api, req: CoreRequest, session: string, flags: HandleOptions): { result: StubResult; fault?: Fault } {
+    let fault: Fault | undefined;
+    try {
+      fault = faultFor(req, api, session);
+    } catch (error) {
+      if (!(error instanceof FaultHeaderError)) throw error;
+      const result = api.handle(req, { ...flags, dropped: true });
+      return { result: { ...result, response: faultHeaderProblem(error) } };
     }
-    return undefined;
+    if (!fault) return { result: api.handle(req, flags) };
+    const result: StubResult = api.handle(req, { ...flags, forcedStatus: fault.status, dropped: fault.reset });
+    if (fault.empty) result.response = { ...result.response, body: '' };
+    if (fault.reset) result.reset = true;
+    if (fault.delayMs) result.delayMs = fault.delayMs;
+    return { result, fault };
   }
 
   return {
     context,
     seed,
     journal,
-    handle(req, flags) {
+    faults,
+    handle(req, flags = {}) {
+      const api = apis.find((a) => a.owns(req.path));
+      if (!api) return undefined;
       const started = performance.now();
       const time = context.clock.now();
-      const result = answer(req, flags);
-      if (!result) return undefined;
+      const session = sessionName(req.headers[SESSION_HEADER]);
+      const { result, fault } = answer(api, req, session, flags);
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      const entry = journal.add({ session: sessionName(req.headers[SESSION_HEADER]), time, request: req, result, durationMs });
+      const entry = journal.add({ session, time, request: req, result, durationMs, fault });
       file?.append(() => JSON.stringify(render(entry)));
       return result;
     },
     reset(session) {
       journal.clear(session);
+      faults.clear(session);
       context.sessions.reset(session);
     },
     state(session) {
@@ -122,6 +176,10 @@ export function createStub(options: StubOptions = {}): Stub {
       if (state.id2Next !== undefined) s.set('welloId2', state.id2Next);
       if (state.taskIdNext !== undefined) s.set('onlyofficeTaskId', state.taskIdNext);
       if (state.clock !== undefined) context.clock.set(state.clock === null ? undefined : parseClockOption(state.clock));
+    },
+    reloadFixtures() {
+      context.fixtures = loadFixtures(registry, fixturesDir);
+      apis = buildApis();
     },
     close: async () => file?.close(),
   };

@@ -46,7 +46,8 @@ after(() => {
     const { status, headers, body } = result.response;
     const type = headers['content-type'] ?? '';
     const name = responseSchema(result);
-    if (status === 204) assert.equal(body, '');
+    if (status === 204 || status === 0) assert.equal(body, '');
+    else if (body === '') continue; // the "empty" fault
     else if (status === 401 && result.record.api === 'onlyoffice') assert.equal(body, 'Unauthorized');
     else if (type.includes('xml')) assert.equal(XMLValidator.validate(body), true, body);
     else if (name) {

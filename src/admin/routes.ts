@@ -3,11 +3,12 @@
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import type { Verification } from '../generated/admin/verify.js';
 import type { StubState } from '../generated/admin/state.js';
+import type { QueuedFault } from '../generated/admin/queued-fault.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { Stub } from '../stub.js';
 import { render, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
-import { matches, type Matcher, nearMisses } from '../journal/matcher.js';
+import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
 import { invalid, Problem, sendProblem } from './problem.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
@@ -25,10 +26,11 @@ export function createAdminRouter(stub: Stub): Router {
   const validateMatcher = registry.validator('admin/matcher');
   const validateVerify = registry.validator('admin/verify');
   const validateState = registry.validator('admin/state');
+  const validateQueuedFault = registry.validator('admin/queued-fault');
 
   /** Entries matching the matcher, oldest first. */
   function select(matcher: Matcher): StoredEntry[] {
-    return stub.journal.entries(matcher.session).filter((entry) => matches(matcher, entry));
+    return stub.journal.entries(matcher.session).filter((entry) => matches(matcher, viewOf(entry)));
   }
 
   /** A matcher from ?session=&api=&method=&path=&status=, checked like a JSON one. */
@@ -118,6 +120,21 @@ export function createAdminRouter(stub: Stub): Router {
       actual,
       nearMisses: nearMisses(matcher, scope),
     });
+  });
+
+  router.post('/faults', (req, res) => {
+    const body: unknown = req.body ?? {};
+    if (!validateQueuedFault(body)) throw invalid('The body is not a queued fault: {match?, fault, times?}.', validateQueuedFault.errors);
+    res.status(201).json(stub.faults.add(body as QueuedFault));
+  });
+
+  router.get('/faults', (req, res) => {
+    res.json({ faults: stub.faults.list(querySession(req)) });
+  });
+
+  router.delete('/faults', (req, res) => {
+    stub.faults.clear(querySession(req));
+    res.json({ ok: true });
   });
 
   router.post('/reset', (req, res) => {

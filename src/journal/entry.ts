@@ -5,6 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { header, mediaType, type CoreRequest, type RequestHeaders } from '../core/http.js';
 import type { CallRecord, CoreResult } from '../core/record.js';
 import type { Ticks } from '../core/ticks.js';
+import type { Fault } from '../generated/admin/fault.js';
 
 export interface StoredEntry {
   readonly id: number;
@@ -13,6 +14,8 @@ export interface StoredEntry {
   readonly request: CoreRequest;
   readonly result: CoreResult;
   readonly durationMs: number;
+  /** The fault the call got, if any. */
+  readonly fault?: Fault | undefined;
   /** The parsed request body, computed on first use. */
   parsedBody?: ParsedBody;
 }
@@ -36,6 +39,7 @@ export interface JournalEntry {
   errors: CallRecord['errors'];
   issued: CallRecord['issued'];
   durationMs: number;
+  fault?: Fault;
 }
 
 // Reads XML for display only: attributes kept, entities never expanded.
@@ -90,5 +94,6 @@ export function render(entry: StoredEntry): JournalEntry {
     errors: result.record.errors,
     issued: result.record.issued,
     durationMs: entry.durationMs,
+    ...(entry.fault ? { fault: entry.fault } : {}),
   };
 }

@@ -20,25 +20,46 @@ export function pathMatches(pattern: string, path: string): boolean {
   return regex.test(path);
 }
 
-export function mismatches(matcher: Matcher, entry: StoredEntry): Mismatch[] {
+/** What a matcher looks at: a recorded call, or a request about to be answered (no status yet). */
+export interface CallView {
+  session: string;
+  api: string | undefined;
+  method: string;
+  path: string;
+  status: number | undefined;
+  body(): unknown;
+}
+
+export function viewOf(entry: StoredEntry): CallView {
+  return {
+    session: entry.session,
+    api: entry.result.record.api,
+    method: entry.request.method,
+    path: entry.request.path,
+    status: entry.result.response.status,
+    body: () => requestBody(entry).body,
+  };
+}
+
+export function mismatches(matcher: Matcher, call: CallView): Mismatch[] {
   const out: Mismatch[] = [];
   const check = (field: keyof Matcher, ok: boolean, actual: unknown) => {
     if (!ok) out.push({ field, expected: matcher[field], actual });
   };
-  if (matcher.session !== undefined) check('session', matcher.session === entry.session, entry.session);
-  if (matcher.api !== undefined) check('api', matcher.api === entry.result.record.api, entry.result.record.api);
-  if (matcher.method !== undefined) check('method', matcher.method.toUpperCase() === entry.request.method, entry.request.method);
-  if (matcher.path !== undefined) check('path', pathMatches(matcher.path, entry.request.path), entry.request.path);
-  if (matcher.status !== undefined) check('status', matcher.status === entry.result.response.status, entry.result.response.status);
+  if (matcher.session !== undefined) check('session', matcher.session === call.session, call.session);
+  if (matcher.api !== undefined) check('api', matcher.api === call.api, call.api);
+  if (matcher.method !== undefined) check('method', matcher.method.toUpperCase() === call.method, call.method);
+  if (matcher.path !== undefined) check('path', pathMatches(matcher.path, call.path), call.path);
+  if (matcher.status !== undefined) check('status', matcher.status === call.status, call.status);
   if (matcher.body !== undefined) {
-    const body = requestBody(entry).body;
+    const body = call.body();
     check('body', isSubset(matcher.body, body), body);
   }
   return out;
 }
 
-export function matches(matcher: Matcher, entry: StoredEntry): boolean {
-  return mismatches(matcher, entry).length === 0;
+export function matches(matcher: Matcher, call: CallView): boolean {
+  return mismatches(matcher, call).length === 0;
 }
 
 export interface NearMiss {
@@ -57,7 +78,7 @@ export interface NearMiss {
 export function nearMisses(matcher: Matcher, entries: readonly StoredEntry[], most = 5): NearMiss[] {
   const fields = Object.keys(matcher).filter((k) => matcher[k as keyof Matcher] !== undefined).length;
   return entries
-    .map((entry) => ({ entry, missed: mismatches(matcher, entry) }))
+    .map((entry) => ({ entry, missed: mismatches(matcher, viewOf(entry)) }))
     .filter(({ missed }) => missed.length > 0)
     .sort((a, b) => a.missed.length - b.missed.length || b.entry.id - a.entry.id)
     .slice(0, most)

@@ -6,14 +6,15 @@ import { TICKS_PER_MS, type Ticks } from '../../core/ticks.js';
 import type { Bound } from './binder.js';
 import { OnlyofficeError } from './errors.js';
 import { formatApiDateTime } from './api-datetime.js';
-import type { Portal, PortalUser } from './portal.js';
+import type { Portal } from './portal.js';
 
 // How long an issued token lives [inferred: the portal's default cookie lifetime].
 const TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface IssuedToken {
   token: string;
-  user: PortalUser;
+  /** The userName the token was issued to. */
+  login: string;
 }
 
 export function authenticate(
@@ -25,7 +26,6 @@ export function authenticate(
   const password = bound.values.password as string | undefined;
   if (!userName || !password) throw new OnlyofficeError('missingCredentials');
   const token = session.generator.generate(tokenSchema) as string;
-  const user = portal.userByLogin(userName) ?? portal.owner;
   const expires = formatApiDateTime(now + BigInt(TOKEN_LIFETIME_MS) * TICKS_PER_MS, portal.utcOffsetMinutes);
-  return { response: { token, expires }, issued: { token, user } };
+  return { response: { token, expires }, issued: { token, login: userName } };
 }

@@ -3,8 +3,11 @@
 import { type CoreResponse, JSON_UTF8 } from '../../core/http.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
+import { STATUS_CODES } from 'node:http';
+
 // HResults of the .NET exceptions the real server throws.
 const HRESULT = {
+  security: -2146233078, // SecurityException
   argument: -2147024809, // ArgumentException (COR_E_ARGUMENT)
   keyNotFound: -2146232969, // ItemNotFoundException : KeyNotFoundException [inferred]
   format: -2146233033, // FormatException
@@ -44,12 +47,16 @@ export class OnlyofficeError extends Error {
 export type ResponseFormat = 'json' | 'xml';
 
 /** `{"status":1,"statusCode":N,"error":{"message","hresult","data":{}}}`, in JSON or as <result> XML. */
-export function errorResponse(error: OnlyofficeError, format: ResponseFormat): CoreResponse {
-  const { status, hresult } = ERRORS[error.code];
-  const body = { status: 1, statusCode: status, error: { message: error.message, hresult, data: {} } };
+function envelope(status: number, message: string, hresult: number, format: ResponseFormat): CoreResponse {
+  const body = { status: 1, statusCode: status, error: { message, hresult, data: {} } };
   return format === 'xml'
     ? { status, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(body) }
     : { status, headers: { 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(error: OnlyofficeError, format: ResponseFormat): CoreResponse {
+  const { status, hresult } = ERRORS[error.code];
+  return envelope(status, error.message, hresult, format);
 }
 
 /** 401 with the plain body `Unauthorized`, no envelope; a failed Basic header also gets the challenge. */
@@ -57,4 +64,16 @@ export function unauthorizedResponse(basicRealm: string | undefined): CoreRespon
   const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
   if (basicRealm !== undefined) headers['www-authenticate'] = `Basic Realm="${basicRealm}"`;
   return { status: 401, headers, body: 'Unauthorized' };
+}
+
+/** A forced status (a fault): the error the real server would give with that status (API-NOTES API 1, Errors: mapping). */
+export function forcedErrorResponse(status: number, format: ResponseFormat): CoreResponse {
+  if (status === 401) return unauthorizedResponse(undefined);
+  const known: Record<number, { message: string; hresult: number }> = {
+    400: ERRORS.invalidArgument,
+    403: { message: 'Access denied.', hresult: HRESULT.security },
+    404: ERRORS.methodNotFound,
+  };
+  const { message, hresult } = known[status] ?? { message: STATUS_CODES[status] ?? 'Error', hresult: HRESULT.exception };
+  return envelope(status, message, hresult, format);
 }

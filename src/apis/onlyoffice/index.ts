@@ -2,7 +2,8 @@
 // its errors become HTTP (API-NOTES API 1).
 import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
-import { type CallRecord, type CoreResult, fromAjvErrors, type IssuedIds } from '../../core/record.js';
+import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
+import { type CallRecord, fromAjvErrors, type IssuedIds } from '../../core/record.js';
 import { renderByShape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
@@ -12,7 +13,7 @@ import { readCredential } from './auth.js';
 import { authenticate, type IssuedToken } from './authentication.js';
 import { type Bound, bindParameters, type Fields } from './binder.js';
 import { createTask } from './create-task.js';
-import { errorResponse, OnlyofficeError, type ResponseFormat, unauthorizedResponse } from './errors.js';
+import { errorResponse, forcedErrorResponse, OnlyofficeError, type ResponseFormat, unauthorizedResponse } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
@@ -64,10 +65,6 @@ function readFields(req: CoreRequest): Fields {
   return parseForm(text);
 }
 
-export interface OnlyofficeApi {
-  /** Answers a request under /api/2.0/, or returns undefined when the path is not this API's. */
-  handle(req: CoreRequest, options?: { bodyTooLarge?: boolean }): CoreResult | undefined;
-}
 
 interface Call {
   operation: Operation;
@@ -75,7 +72,7 @@ interface Call {
   issued: IssuedIds;
 }
 
-export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
+export function createOnlyofficeApi(ctx: StubContext): Api {
   const { registry } = ctx;
   const portal = createPortal(ctx.fixtures.onlyoffice);
   const schemas = {
@@ -90,17 +87,20 @@ export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
   const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
   const envelopeShape = shapeOf(registry, 'onlyoffice/envelope');
   const authShape = shapeOf(registry, 'onlyoffice/authentication-response');
-  const tokens = new Map<string, PortalUser>();
+  const { tokens } = ctx;
 
-  function remember({ token, user }: IssuedToken): void {
+  function remember({ token, login }: IssuedToken): void {
     if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value!);
-    tokens.set(token, user);
+    tokens.set(token, login);
   }
 
   function callerOf(req: CoreRequest): PortalUser | 'unauthorized' | { failedBasic: true } {
     const credential = readCredential(req.headers);
     if (credential.kind === 'basic') return portal.userByLogin(credential.login) ?? portal.owner;
-    if (credential.kind === 'token') return tokens.get(credential.token) ?? portal.owner;
+    if (credential.kind === 'token') {
+      const login = tokens.get(credential.token);
+      return (login && portal.userByLogin(login)) || portal.owner;
+    }
     if (ctx.auth === 'off') return portal.owner;
     return credential.failedBasic ? { failedBasic: true } : 'unauthorized';
   }
@@ -151,7 +151,9 @@ export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
     return created(renderByShape(envelopeShape, { count: 1, status: 0, statusCode: 201, response: task }), format);
   }
 
-  function respond(req: CoreRequest, call: Call | undefined, format: ResponseFormat, options: { bodyTooLarge?: boolean }): CoreResponse {
+  function respond(req: CoreRequest, call: Call | undefined, format: ResponseFormat, options: HandleOptions): CoreResponse {
+    if (options.dropped) return DROPPED;
+    if (options.forcedStatus) return forcedErrorResponse(options.forcedStatus, format);
     try {
       if (!call) throw new OnlyofficeError('methodNotFound');
       if (options.bodyTooLarge) throw new OnlyofficeError('bodyTooLarge');
@@ -164,8 +166,9 @@ export function createOnlyofficeApi(ctx: StubContext): OnlyofficeApi {
   }
 
   return {
+    name: 'onlyoffice',
+    owns: (path) => PREFIX.test(path),
     handle(req, options = {}) {
-      if (!PREFIX.test(req.path)) return undefined;
       const operation = route(req.method, req.path);
       const call: Call | undefined = operation && { operation, issued: {} };
       const response = respond(req, call, responseFormat(req), options);

@@ -15,6 +15,8 @@ export const ERRORS = {
   unsupportedMediaType: { status: 415, message: "The request entity's media type " },
   // The vendor's status list: 422 for foreign keys that do not exist [doc]; the wording is [inferred].
   unknownForeignKey: { status: 422, message: 'The value of a foreign key does not exist: ' },
+  // ASP.NET's words for an unhandled exception when error details are off.
+  serverError: { status: 500, message: 'An error has occurred.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -23,6 +25,9 @@ export type ErrorCode = keyof typeof ERRORS;
 export type ModelState = [key: string, message: string][];
 
 export class WelloError extends Error {
+  /** The HTTP status: the code's own, unless a fault forces another. */
+  status: number;
+
   constructor(
     readonly code: ErrorCode,
     detail = '',
@@ -30,6 +35,7 @@ export class WelloError extends Error {
     readonly headers: Record<string, string> = {},
   ) {
     super(ERRORS[code].message + detail);
+    this.status = ERRORS[code].status;
   }
 }
 
@@ -47,17 +53,32 @@ function grouped(modelState: ModelState): Record<string, string[]> {
 function errorXml(error: WelloError): string {
   const root = create().ele('Error');
   root.ele('Message').txt(error.message);
-  if (error.modelState) {
+  if (error.modelState?.length) {
     const state = root.ele('ModelState');
     for (const [key, messages] of Object.entries(grouped(error.modelState))) state.ele(key).txt(messages.join(' '));
   }
   return root.end({ headless: true });
 }
 
+/** A forced status (a fault): the ASP.NET error that status comes with. */
+export function forcedError(status: number, req: { method: string; uri: string; mediaType: string }): WelloError {
+  const byStatus: Record<number, () => WelloError> = {
+    400: () => invalidModel([]),
+    401: () => new WelloError('unauthorized'),
+    404: () => notFound(req.uri),
+    405: () => methodNotAllowed(req.method, 'POST'),
+    413: () => new WelloError('bodyTooLarge'),
+    415: () => unsupportedMediaType(req.mediaType || 'application/octet-stream'),
+  };
+  const error = byStatus[status]?.() ?? new WelloError('serverError');
+  error.status = status;
+  return error;
+}
+
 export function errorResponse(error: WelloError, format: ResponseFormat): CoreResponse {
-  const { status } = ERRORS[error.code];
+  const { status } = error;
   const headers = { 'content-type': contentTypeFor(format), ...error.headers };
   if (format.kind === 'xml') return { status, headers, body: errorXml(error) };
-  const body = error.modelState ? { Message: error.message, ModelState: grouped(error.modelState) } : { Message: error.message };
+  const body = error.modelState?.length ? { Message: error.message, ModelState: grouped(error.modelState) } : { Message: error.message };
   return { status, headers, body: JSON.stringify(body) };
 }

@@ -2,14 +2,15 @@
 // one place where its errors become HTTP (API-NOTES API 2).
 import { BodyError, decodeUtf8 } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, mediaType } from '../../core/http.js';
-import type { CallRecord, CoreResult, IssuedIds } from '../../core/record.js';
+import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
+import type { CallRecord, IssuedIds } from '../../core/record.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
 import { basicLogin } from './auth.js';
 import { createWelloTask } from './create-task.js';
 import { createDirectory } from './directory.js';
-import { errorResponse, invalidModel, methodNotAllowed, type ModelState, notFound, unsupportedMediaType, WelloError } from './errors.js';
+import { errorResponse, forcedError, invalidModel, methodNotAllowed, type ModelState, notFound, unsupportedMediaType, WelloError } from './errors.js';
 import { taskFields } from './fields.js';
 import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
 import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
@@ -22,10 +23,6 @@ const TASK = /^\/api\/task\/?$/i;
 const JSON_TYPES = new Set(['application/json', 'text/json']);
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
 
-export interface WelloApi {
-  /** Answers a request under /api/ (other than ONLYOFFICE's /api/2.0/), or undefined for any other path. */
-  handle(req: CoreRequest, options?: { bodyTooLarge?: boolean }): CoreResult | undefined;
-}
 
 interface Call {
   read?: ReadTask;
@@ -43,7 +40,7 @@ function requestUri(req: CoreRequest): string {
   return `http://${header(req.headers, 'host') ?? 'localhost'}${req.path}${query ? `?${query}` : ''}`;
 }
 
-export function createWelloApi(ctx: StubContext): WelloApi {
+export function createWelloApi(ctx: StubContext): Api {
   const schema: JsonSchema = ctx.registry.get('wello/task');
   const validate = ctx.registry.validator('wello/task');
   const fields = taskFields(schema);
@@ -90,7 +87,12 @@ export function createWelloApi(ctx: StubContext): WelloApi {
     return { status: 201, headers: { 'content-type': contentTypeFor(format), location }, body };
   }
 
-  function respond(req: CoreRequest, call: Call, format: ResponseFormat, options: { bodyTooLarge?: boolean }): CoreResponse {
+  function respond(req: CoreRequest, call: Call, format: ResponseFormat, options: HandleOptions): CoreResponse {
+    if (options.dropped) return DROPPED;
+    if (options.forcedStatus) {
+      const requestType = mediaType(header(req.headers, 'content-type'));
+      return errorResponse(forcedError(options.forcedStatus, { method: req.method, uri: requestUri(req), mediaType: requestType }), format);
+    }
     try {
       if (!TASK.test(req.path)) throw notFound(requestUri(req));
       if (req.method !== 'POST') throw methodNotAllowed(req.method, 'POST');
@@ -120,8 +122,10 @@ export function createWelloApi(ctx: StubContext): WelloApi {
   }
 
   return {
+    name: 'wello',
+    // Every /api/ path but ONLYOFFICE's /api/2.0/, which the stub asks first.
+    owns: (path) => API.test(path),
     handle(req, options = {}) {
-      if (!API.test(req.path)) return undefined;
       const call: Call = { validation: [], issued: {} };
       const response = respond(req, call, negotiate(req.headers), options);
       return { response, record: record(req, call) };

@@ -1,0 +1,22 @@
+// What every API module gives the core.
+import type { CoreRequest } from './http.js';
+import type { ApiName, CoreResult } from './record.js';
+
+export interface HandleOptions {
+  /** The body was over the limit and was not read. */
+  bodyTooLarge?: boolean;
+  /** A fault: answer this status with the API's own error body instead of processing the call. */
+  forcedStatus?: number;
+  /** A fault: do not process the call (its connection is about to be dropped). */
+  dropped?: boolean;
+}
+
+export interface Api {
+  readonly name: ApiName;
+  /** Whether requests to this path are this API's to answer. */
+  owns(path: string): boolean;
+  handle(req: CoreRequest, options?: HandleOptions): CoreResult;
+}
+
+/** The answer to a dropped call: nothing is sent; the adapter resets the connection. */
+export const DROPPED = { status: 0, headers: {}, body: '' };
