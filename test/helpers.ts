@@ -48,6 +48,7 @@ after(() => {
     const name = responseSchema(result);
     if (status === 204 || status === 0) assert.equal(body, '');
     else if (body === '') continue; // the "empty" fault
+    else if (type.startsWith('application/problem+json')) continue; // the stub's own word on a bad fault header
     else if (status === 401 && result.record.api === 'onlyoffice') assert.equal(body, 'Unauthorized');
     else if (type.includes('xml')) assert.equal(XMLValidator.validate(body), true, body);
     else if (name) {
