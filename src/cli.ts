@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 // The command line: the only module that reads argv and env and listens.
+import { readFileSync, watch, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp, DEFAULT_BODY_LIMIT } from './app.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
+import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
+import { loadSchemas } from './core/schemas.js';
+import { FORMATS } from './formats.js';
+import { junitReport, textReport } from './replay/report.js';
+import { replay, type ReplayOptions } from './replay/run.js';
+import { loadScenario, scenarioFiles } from './replay/scenarios.js';
+import { type ApiChoice, validateRequestBody } from './validate.js';
 
 interface ServeArgs {
   port: number;
@@ -16,6 +24,7 @@ interface ServeArgs {
   'body-limit': string;
   'journal-limit': number;
   'journal-file': string | undefined;
+  watch: boolean;
 }
 
 /** Stop accepting, let requests in flight finish, flush the journal file, then exit 0 (DESIGN, CLI). */
@@ -39,6 +48,24 @@ function closeOnSignals(server: Server, stub: Stub): void {
   process.on('SIGINT', close);
 }
 
+/** --watch: load the fixtures again when a file in their directory changes; a bad file keeps the old data. */
+function watchFixtures(stub: Stub, dir: string): void {
+  let timer: NodeJS.Timeout | undefined;
+  const reload = () => {
+    try {
+      stub.reloadFixtures();
+      process.stderr.write('taskstub: fixtures reloaded\n');
+    } catch (error) {
+      process.stderr.write(`taskstub: fixtures not reloaded, keeping the old ones: ${(error as Error).message}\n`);
+    }
+  };
+  // Editors write a file in several events: wait for them to settle.
+  watch(dir, { persistent: false }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(reload, 100);
+  });
+}
+
 function serve(args: ServeArgs): void {
   const stub = createStub({
     seed: args.seed,
@@ -49,6 +76,7 @@ function serve(args: ServeArgs): void {
     journalFile: args['journal-file'],
   });
   const app = createApp({ bodyLimit: args['body-limit'] }, stub);
+  if (args.watch) watchFixtures(stub, args.fixtures ?? DEFAULT_FIXTURES_DIR);
   const server = app.listen(args.port, args.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : args.port;
@@ -60,6 +88,56 @@ function serve(args: ServeArgs): void {
     process.exit(1);
   });
   closeOnSignals(server, stub);
+}
+
+interface ReplayArgs {
+  paths: string[];
+  target: string;
+  junit: string | undefined;
+  auth: string[] | undefined;
+}
+
+/** `--auth VALUE` for both APIs, or `--auth onlyoffice=VALUE --auth wello=VALUE`. */
+function authOption(values: readonly string[] = []): ReplayOptions['auth'] {
+  const auth: NonNullable<ReplayOptions['auth']> = {};
+  for (const value of values) {
+    const m = /^(onlyoffice|wello)=(.*)$/s.exec(value);
+    if (m) auth[m[1] as 'onlyoffice' | 'wello'] = m[2];
+    else auth.onlyoffice = auth.wello = value;
+  }
+  return auth;
+}
+
+async function runReplay(args: ReplayArgs): Promise<number> {
+  const registry = loadSchemas(FORMATS);
+  const files = scenarioFiles(args.paths);
+  if (files.length === 0) {
+    process.stderr.write('taskstub replay: no scenario files found\n');
+    return 1;
+  }
+  const results = await replay(
+    files.map((file) => loadScenario(file, registry)),
+    { target: args.target.replace(/\/+$/, ''), registry, auth: authOption(args.auth) },
+  );
+  process.stdout.write(textReport(results));
+  if (args.junit) writeFileSync(args.junit, junitReport(results));
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+function runValidate(api: ApiChoice, file: string): number {
+  const errors = validateRequestBody(api, readFileSync(file, 'utf8'));
+  if (errors.length === 0) {
+    process.stdout.write(`${file}: valid ${api} request\n`);
+    return 0;
+  }
+  process.stdout.write(`${file}: invalid ${api} request\n`);
+  for (const error of errors) process.stdout.write(`  ${error.path || '(body)'}: ${error.message}\n`);
+  return 1;
+}
+
+function fail(error: unknown): never {
+  process.stderr.write(`taskstub: ${(error as Error).message}\n`);
+  process.exit(1);
 }
 
 await yargs(hideBin(process.argv))
@@ -77,13 +155,39 @@ await yargs(hideBin(process.argv))
         .option('auth', { choices: ['required', 'off'] as const, default: 'required' as const, describe: 'Require a credential of the API\'s own schemes' })
         .option('body-limit', { type: 'string', default: DEFAULT_BODY_LIMIT, describe: 'Largest request body, e.g. 1mb' })
         .option('journal-limit', { type: 'number', default: DEFAULT_JOURNAL_LIMIT, describe: 'How many calls the journal keeps (the newest)' })
-        .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' }),
+        .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
+        .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' }),
     (args) => {
       try {
         serve(args);
       } catch (error) {
-        process.stderr.write(`taskstub: ${(error as Error).message}\n`);
-        process.exit(1);
+        fail(error);
+      }
+    },
+  )
+  .command<ReplayArgs>(
+    'replay <paths..>',
+    'Replay QA scenarios against the stub or a real API; exit 1 when a step fails',
+    (y) =>
+      y
+        .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'Scenario files or directories of them' })
+        .option('target', { type: 'string', demandOption: true, describe: 'Base URL, e.g. http://127.0.0.1:4010' })
+        .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
+        .option('auth', { type: 'string', array: true, describe: 'Authorization value for steps that send one: VALUE, or onlyoffice=VALUE / wello=VALUE' }),
+    (args) => runReplay(args).then((code) => process.exit(code), fail),
+  )
+  .command<{ api: ApiChoice; file: string }>(
+    'validate <api> <file>',
+    'Check a JSON or XML request body against the API\'s request schema; exit 1 when invalid',
+    (y) =>
+      y
+        .positional('api', { choices: ['onlyoffice', 'wello'] as const, demandOption: true })
+        .positional('file', { type: 'string', demandOption: true }),
+    (args) => {
+      try {
+        process.exit(runValidate(args.api, args.file));
+      } catch (error) {
+        fail(error);
       }
     },
   )

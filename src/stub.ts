@@ -8,8 +8,6 @@ import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
 import { compileAll, loadSchemas } from './core/schemas.js';
 import { createSessionStore, sessionName, SESSION_HEADER } from './core/sessions.js';
-import { isDotNetDateTime } from './core/dotnet-datetime.js';
-import { isGuid } from './core/guid.js';
 import { parseBody, render } from './journal/entry.js';
 import { openJournalFile } from './journal/file.js';
 import { createJournal, type Journal } from './journal/journal.js';
@@ -17,7 +15,8 @@ import { createFaultQueue, type Fault, faultFromHeaders, FaultHeaderError, type 
 import type { StubState } from './generated/admin/state.js';
 import type { AuthMode, StubContext } from './context.js';
 import { DEFAULT_FIXTURES_DIR, loadFixtures } from './fixtures.js';
-import { createOnlyofficeApi, onlyofficeFormats } from './apis/onlyoffice/index.js';
+import { createOnlyofficeApi } from './apis/onlyoffice/index.js';
+import { FORMATS } from './formats.js';
 import { createWelloApi } from './apis/wello/index.js';
 
 export interface StubOptions {
@@ -65,9 +64,6 @@ export interface Stub {
 
 export const DEFAULT_JOURNAL_LIMIT = 10_000;
 
-// Formats that are plain .NET types rather than one API's.
-const sharedFormats = { guid: isGuid, 'dotnet-datetime': isDotNetDateTime };
-
 const ALL_SCHEMAS = [
   'onlyoffice/create-task-request',
   'onlyoffice/envelope',
@@ -84,6 +80,7 @@ const ALL_SCHEMAS = [
   'admin/state',
   'admin/fault',
   'admin/queued-fault',
+  'scenario',
 ];
 
 /** A bad X-Stub-Fault or X-Stub-Delay header: the caller's mistake, said in the admin API's problem+json. */
@@ -93,7 +90,7 @@ function faultHeaderProblem(error: FaultHeaderError) {
 }
 
 export function createStub(options: StubOptions = {}): Stub {
-  const registry = loadSchemas({ ...sharedFormats, ...onlyofficeFormats });
+  const registry = loadSchemas(FORMATS);
   compileAll(registry, ALL_SCHEMAS);
   const seed = options.seed ?? randomInt(2 ** 31);
   const fixturesDir = options.fixtures ?? DEFAULT_FIXTURES_DIR;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createStub } from '../src/stub.js';
 import { agent, fixturesWith, TOKEN, VALID } from './helpers.js';
@@ -34,5 +35,26 @@ describe('fixtures', () => {
     assert.throws(() => createStub({ fixtures: dir }), /onlyoffice\.json: field \/portal must have required property 'host'/);
     const missing = fixturesWith(() => undefined) + '/nope';
     assert.throws(() => createStub({ fixtures: missing }), /fixture .*nope\/onlyoffice\.json: ENOENT/);
+  });
+});
+
+describe('Wello fixtures', () => {
+  it('ship every GUID of the seed sample, and exactly one default type, status and priority', () => {
+    const { wello } = createStub({ seed: 1 }).context.fixtures;
+    assert.ok(wello.taskTypes.some((t) => t.id === '0d617cf0-d523-44dc-aadd-19baf06cf913'));
+    assert.ok(wello.taskStatuses.some((t) => t.id === 'd04abcdd-1a87-4d49-af1d-33ef6195ebd3'));
+    assert.ok(wello.taskPriorities.some((t) => t.id === 'd69a8b21-9de2-4ec2-9a48-f91277b2ba4c'));
+    assert.ok(wello.companies.some((c) => c.id === '586e803d-0d26-4307-9727-b1f8abd97122'));
+    assert.ok(wello.contacts.some((c) => c.id === '4c11664c-c6df-4e35-beb3-0290ddc7b6d7'));
+    assert.ok(wello.linkedTables?.some((t) => t.id === '4ea0c198-0550-444a-b8a6-2949d3c2938b'));
+  });
+
+  it('a Wello fixture with two default statuses stops the start, naming the file and the field', () => {
+    const dir = fixturesWith(() => undefined);
+    const file = `${dir}/wello.json`;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { taskStatuses: { default?: boolean }[] };
+    data.taskStatuses[1]!.default = true;
+    writeFileSync(file, JSON.stringify(data));
+    assert.throws(() => createStub({ fixtures: dir }), /wello\.json: field \/taskStatuses must contain at least 1 and no more than 1 valid item/);
   });
 });

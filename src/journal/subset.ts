@@ -1,16 +1,44 @@
-/**
- * `expected` is contained in `actual`: objects by their keys, arrays item by
- * item; "1" matches 1 and "true" matches true, since form and XML values are
- * text. Shared by the stub's matcher and the client.
- */
-export function isSubset(expected: unknown, actual: unknown): boolean {
+// Subset matching, shared by the admin matchers, the client and the scenario
+// reports: `expected` is contained in `actual` (objects by their keys, arrays
+// item by item; "5" matches 5 and "true" matches true, since form and XML
+// values are text; {matches: regex} matches any string the pattern finds).
+// Every difference is named by its path, for a report a person can read.
+
+export interface Difference {
+  path: string;
+  expected: unknown;
+  actual: unknown;
+  problem: string;
+}
+
+const isPattern = (value: unknown): value is { matches: string } =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { matches?: unknown }).matches === 'string';
+
+const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+/** Every place where `expected` is not a subset of `actual`. `{matches: regex}` stands for any string it matches. */
+export function diffSubset(expected: unknown, actual: unknown, path = 'body'): Difference[] {
+  if (isPattern(expected)) {
+    return typeof actual === 'string' && new RegExp(expected.matches).test(actual) ? [] : [{ path, expected, actual, problem: `${show(actual)} does not match /${expected.matches}/` }];
+  }
   if (expected === null || typeof expected !== 'object') {
-    if (typeof actual === 'string' && (typeof expected === 'number' || typeof expected === 'boolean')) return actual === String(expected);
-    return Object.is(expected, actual);
+    if (Object.is(expected, actual)) return [];
+    if (typeof actual === 'string' && (typeof expected === 'number' || typeof expected === 'boolean') && actual === String(expected)) return [];
+    return [{ path, expected, actual, problem: `expected ${show(expected)}, got ${show(actual)}` }];
   }
-  if (actual === null || typeof actual !== 'object') return false;
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && expected.length === actual.length && expected.every((item, i) => isSubset(item, actual[i]));
+    if (!Array.isArray(actual)) return [{ path, expected, actual, problem: `expected an array, got ${show(actual)}` }];
+    if (actual.length !== expected.length) return [{ path, expected, actual, problem: `expected ${expected.length} items, got ${actual.length}` }];
+    return expected.flatMap((item, i) => diffSubset(item, actual[i], `${path}[${i}]`));
   }
-  return Object.entries(expected).every(([key, value]) => Object.hasOwn(actual, key) && isSubset(value, (actual as Record<string, unknown>)[key]));
+  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return [{ path, expected, actual, problem: `expected an object, got ${show(actual)}` }];
+  return Object.entries(expected).flatMap(([key, value]) => {
+    const child = /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+    if (!Object.hasOwn(actual, key)) return [{ path: child, expected: value, actual: undefined, problem: `missing; expected ${show(value)}` }];
+    return diffSubset(value, (actual as Record<string, unknown>)[key], child);
+  });
+}
+
+export function isSubset(expected: unknown, actual: unknown): boolean {
+  return diffSubset(expected, actual).length === 0;
 }

@@ -8,7 +8,6 @@ import { renderByShape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
-import { isApiDateTime } from './api-datetime.js';
 import { readCredential } from './auth.js';
 import { authenticate, type IssuedToken } from './authentication.js';
 import { type Bound, bindParameters, type Fields } from './binder.js';
@@ -17,10 +16,8 @@ import { errorResponse, forcedErrorResponse, OnlyofficeError, type ResponseForma
 import { createPortal, type PortalUser } from './portal.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
-/** String formats the ONLYOFFICE schemas use. */
-export const onlyofficeFormats = { 'api-datetime': isApiDateTime };
-
-const PREFIX = /^\/api\/2\.0\//i;
+/** The paths this API owns. */
+export const ONLYOFFICE_PATHS = /^\/api\/2\.0\//i;
 // Every method answers with no suffix, .json, .xml and .tml (API-NOTES API 1, Routes and format).
 const SUFFIX = /\.(json|xml|tml)$/i;
 const MAX_TOKENS = 10_000;
@@ -28,7 +25,7 @@ const MAX_TOKENS = 10_000;
 type Operation = 'createTask' | 'authenticate';
 
 function route(method: string, path: string): Operation | undefined {
-  const name = path.replace(PREFIX, '').replace(SUFFIX, '').toLowerCase();
+  const name = path.replace(ONLYOFFICE_PATHS, '').replace(SUFFIX, '').toLowerCase();
   if (method !== 'POST') return undefined;
   if (name === 'crm/task') return 'createTask';
   if (name === 'authentication') return 'authenticate';
@@ -126,10 +123,10 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     }
     const validate = validators[call.operation];
     const present = Object.fromEntries(Object.entries(bound.values).filter(([, v]) => v !== undefined));
-    const errors = [
-      ...bound.failures.map(({ field, error }) => ({ path: `/${field}`, message: error.message })),
-      ...(validate(present) ? [] : fromAjvErrors(validate.errors)),
-    ];
+    const failed = bound.failures.map(({ field, error }) => ({ path: `/${field}`, message: error.message }));
+    // A value that did not convert is reported once, not again as missing.
+    const schemaErrors = validate(present) ? [] : fromAjvErrors(validate.errors).filter((e) => !failed.some((f) => f.path === e.path));
+    const errors = [...failed, ...schemaErrors];
     return { valid: errors.length === 0, errors };
   }
 
@@ -167,7 +164,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
 
   return {
     name: 'onlyoffice',
-    owns: (path) => PREFIX.test(path),
+    owns: (path) => ONLYOFFICE_PATHS.test(path),
     handle(req, options = {}) {
       const operation = route(req.method, req.path);
       const call: Call | undefined = operation && { operation, issued: {} };

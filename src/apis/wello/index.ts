@@ -18,7 +18,8 @@ import { taskJson, taskXml } from './serialize.js';
 import { modelErrors } from './validate-task.js';
 
 // ASP.NET routes are case-insensitive (API-NOTES API 2, Route and format).
-const API = /^\/api(\/|$)/i;
+/** The paths this API owns, once ONLYOFFICE's are taken out. */
+export const WELLO_PATHS = /^\/api(\/|$)/i;
 const TASK = /^\/api\/task\/?$/i;
 const JSON_TYPES = new Set(['application/json', 'text/json']);
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
@@ -124,7 +125,7 @@ export function createWelloApi(ctx: StubContext): Api {
   return {
     name: 'wello',
     // Every /api/ path but ONLYOFFICE's /api/2.0/, which the stub asks first.
-    owns: (path) => API.test(path),
+    owns: (path) => WELLO_PATHS.test(path),
     handle(req, options = {}) {
       const call: Call = { validation: [], issued: {} };
       const response = respond(req, call, negotiate(req.headers), options);

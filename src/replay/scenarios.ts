@@ -1,0 +1,35 @@
+// Scenario files: JSON, checked against schemas/scenario.schema.json.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SchemaRegistry } from '../core/schemas.js';
+import type { Scenario } from '../generated/scenario.js';
+
+export type { Scenario };
+
+export interface LoadedScenario {
+  file: string;
+  scenario?: Scenario;
+  /** Why the file is not a scenario. */
+  errors: string[];
+}
+
+/** The .json files named, and those under the directories named, in a stable order. */
+export function scenarioFiles(paths: readonly string[]): string[] {
+  return paths.flatMap((path) => {
+    if (!statSync(path).isDirectory()) return [path];
+    const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    return scenarioFiles(entries.filter((e) => e.isDirectory() || e.name.endsWith('.json')).map((e) => join(path, e.name)));
+  });
+}
+
+export function loadScenario(file: string, registry: SchemaRegistry): LoadedScenario {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { file, errors: [(error as Error).message] };
+  }
+  const validate = registry.validator('scenario');
+  if (!validate(data)) return { file, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`) };
+  return { file, scenario: data as Scenario, errors: [] };
+}
