@@ -1,0 +1,125 @@
+// `npm run bench`: each server in turn on loopback, loaded, stopped; rounds
+// alternate the servers; one table with the ratios to both baselines from
+// the same run. Then the start-up and memory runs.
+//   BENCH_ROUNDS (2), BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (50),
+//   BENCH_MEMORY (1: run the 1,000,000 and 100,000-create memory runs).
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { hasWrk, load, type LoadResult } from './load.js';
+import { rssMb, start, type Started } from './process.js';
+import { ONLYOFFICE_JSON, WELLO_JSON, WELLO_XML, type Workload } from './workloads.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const MEMORY = process.env.BENCH_MEMORY !== '0';
+const NODE = process.execPath;
+const TSX = ['--import', 'tsx'];
+const CLI = `${ROOT}dist/cli.js`;
+
+interface Subject {
+  name: string;
+  workload: Workload;
+  start(): Promise<Started>;
+}
+
+const taskstub = (extra: string[] = []) => () => start(NODE, [CLI, 'serve', '--port', '0', '--seed', '1', ...extra]);
+
+const SUBJECTS: Subject[] = [
+  { name: 'bare node:http (fixed JSON)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/bare.ts`]) },
+  { name: 'Express 5 + ajv (same work)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/express-ajv.ts`]) },
+  { name: 'taskstub: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: taskstub() },
+  { name: 'taskstub: Wello JSON create', workload: WELLO_JSON, start: taskstub() },
+  { name: 'taskstub: Wello XML in, XML out', workload: WELLO_XML, start: taskstub() },
+];
+
+interface Measured extends LoadResult {
+  rssMb: number;
+}
+
+async function measure(subject: Subject): Promise<Measured> {
+  const server = await subject.start();
+  try {
+    if (WARMUP > 0) await load(server.url, subject.workload, { connections: CONNECTIONS, seconds: WARMUP });
+    const result = await load(server.url, subject.workload, { connections: CONNECTIONS, seconds: SECONDS });
+    return { ...result, rssMb: rssMb(server.child.pid!) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Spawn to the first 201 of a create, in ms. */
+async function startupMs(workload: Workload): Promise<number> {
+  const t0 = performance.now();
+  const server = await start(NODE, [CLI, 'serve', '--port', '0', '--seed', '1']);
+  try {
+    const res = await fetch(server.url + workload.path, { method: 'POST', headers: workload.headers, body: workload.body });
+    if (res.status !== 201) throw new Error(`first create answered ${res.status}`);
+    return performance.now() - t0;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function memoryRun(creates: number, extra: string[]): Promise<{ rssMb: number; rps: number; non2xx: number }> {
+  const server = await taskstub(extra)();
+  try {
+    const result = await load(server.url, ONLYOFFICE_JSON, { connections: CONNECTIONS, seconds: 3600, requests: creates });
+    return { rssMb: rssMb(server.child.pid!), rps: result.rps, non2xx: result.non2xx };
+  } finally {
+    await server.stop();
+  }
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+async function main(): Promise<void> {
+  const tool = (await hasWrk()) ? 'wrk (1 thread)' : 'autocannon';
+  process.stdout.write(`taskstub bench: ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${tool}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, ${ROUNDS} rounds\n\n`);
+  const runs = new Map<string, Measured[]>(SUBJECTS.map((s) => [s.name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Alternate the order each round so that no server always runs on a warmer machine.
+    const order = round % 2 ? SUBJECTS : [...SUBJECTS].reverse();
+    for (const subject of order) {
+      const m = await measure(subject);
+      runs.get(subject.name)!.push(m);
+      process.stdout.write(`round ${round}: ${subject.name}: ${fmt(m.rps)} req/s, p99 ${fmt(m.p99Ms, 2)} ms\n`);
+    }
+  }
+  const summary = SUBJECTS.map((s) => {
+    const r = runs.get(s.name)!;
+    return {
+      name: s.name,
+      rps: mean(r.map((x) => x.rps)),
+      p50: mean(r.map((x) => x.p50Ms)),
+      p99: mean(r.map((x) => x.p99Ms)),
+      errors: r.reduce((n, x) => n + x.errors, 0),
+      non2xx: r.reduce((n, x) => n + x.non2xx, 0),
+      rss: Math.max(...r.map((x) => x.rssMb)),
+    };
+  });
+  const [bare, express] = summary;
+  const startups: number[] = [];
+  for (let i = 0; i < 5; i++) startups.push(await startupMs(ONLYOFFICE_JSON));
+  const startup = median(startups);
+
+  const lines = [
+    '| server / workload | req/s | × bare | × Express+ajv | p50 ms | p99 ms | errors | non-2xx | RSS after load MB |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...summary.map((s) => `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.rps / bare!.rps, 2)} | ${fmt(s.rps / express!.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.errors} | ${s.non2xx} | ${s.rss} |`),
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n\ntaskstub start to first successful create: median ${fmt(startup)} ms of 5 (${startups.map((x) => fmt(x)).join(', ')})\n`);
+
+  if (MEMORY) {
+    const million = await memoryRun(1_000_000, []);
+    process.stdout.write(`memory: 1,000,000 creates, default journal (10000): RSS ${million.rssMb} MB (${fmt(million.rps)} req/s, ${million.non2xx} non-2xx)\n`);
+    const big = await memoryRun(100_000, ['--journal-limit', '100000']);
+    process.stdout.write(`memory: 100,000 creates, --journal-limit 100000: RSS ${big.rssMb} MB (${fmt(big.rps)} req/s, ${big.non2xx} non-2xx)\n`);
+  }
+}
+
+await main();
