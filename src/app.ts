@@ -1,9 +1,10 @@
 // The Express adapter: createApp(options) builds the app and never listens
 // (only src/cli.ts does). Every route is served here; the core knows no Express.
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
-import type { CoreRequest, CoreResponse } from './core/http.js';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import type { CoreRequest } from './core/http.js';
+import { deliver, parseQuery } from './deliver.js';
 import { createAdminRouter } from './admin/routes.js';
-import { createStub, type Stub, type StubOptions, type StubResult } from './stub.js';
+import { createStub, type Stub, type StubOptions } from './stub.js';
 
 export interface AppOptions extends StubOptions {
   /** Largest request body accepted (bytes, or a string like "1mb"); default 1 MB. */
@@ -13,29 +14,14 @@ export interface AppOptions extends StubOptions {
 export const DEFAULT_BODY_LIMIT = '1mb';
 
 function toCoreRequest(req: Request): CoreRequest {
-  const query: Record<string, string> = {};
-  const search = new URL(req.originalUrl, 'http://stub').searchParams;
-  for (const [name, value] of search) if (!(name in query)) query[name] = value;
+  const q = req.originalUrl.indexOf('?');
   return {
     method: req.method,
     path: req.path,
-    query,
+    query: q < 0 ? {} : parseQuery(req.originalUrl.slice(q + 1)),
     headers: req.headers,
     body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
   };
-}
-
-function send(res: Response, response: CoreResponse): void {
-  res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  res.end(response.body);
-}
-
-/** Does what the core decided: wait out a delay, then answer or drop the connection. */
-function deliver(res: Response, result: StubResult): void {
-  const act = () => (result.reset ? res.socket?.destroy() : send(res, result.response));
-  if (result.delayMs) setTimeout(act, result.delayMs);
-  else act();
 }
 
 export function createApp(options: AppOptions = {}, stub: Stub = createStub(options)): Express {

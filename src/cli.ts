@@ -4,7 +4,8 @@ import { readFileSync, watch, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createApp, DEFAULT_BODY_LIMIT } from './app.js';
+import { DEFAULT_BODY_LIMIT } from './app.js';
+import { createStubServer } from './server.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
 import { loadSchemas } from './core/schemas.js';
@@ -75,9 +76,9 @@ function serve(args: ServeArgs): void {
     journalLimit: args['journal-limit'],
     journalFile: args['journal-file'],
   });
-  const app = createApp({ bodyLimit: args['body-limit'] }, stub);
+  const server = createStubServer({ bodyLimit: args['body-limit'] }, stub);
   if (args.watch) watchFixtures(stub, args.fixtures ?? DEFAULT_FIXTURES_DIR);
-  const server = app.listen(args.port, args.host, () => {
+  server.listen(args.port, args.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : args.port;
     const host = args.host.includes(':') ? `[${args.host}]` : args.host;

@@ -50,6 +50,8 @@ export interface Stub {
   readonly seed: number;
   readonly journal: Journal;
   readonly faults: FaultQueue;
+  /** Whether an API answers requests to this path. */
+  owns(path: string): boolean;
   /** The answer to an API request, recorded in the journal; undefined when no API owns the path. */
   handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): StubResult | undefined;
   /** Clears the journal, counters, random stream and queued faults of one session, or of all. */
@@ -146,6 +148,7 @@ export function createStub(options: StubOptions = {}): Stub {
     seed,
     journal,
     faults,
+    owns: (path) => apis.some((a) => a.owns(path)),
     handle(req, flags = {}) {
       const api = apis.find((a) => a.owns(req.path));
       if (!api) return undefined;

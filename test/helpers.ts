@@ -9,12 +9,15 @@ import request from 'supertest';
 import { createApp, type AppOptions } from '../src/app.js';
 import type { CoreResult } from '../src/core/record.js';
 import { createStub } from '../src/stub.js';
+import { bodyLimitBytes, createRequestListener } from '../src/server.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SEEDS = join(ROOT, '..', 'shared', 'seeds');
 
 /** A frozen clock and a seed: every test's answers are reproducible. */
 export const FIXED: AppOptions = { seed: 7, clock: '2026-11-24T10:00:00.1234567Z' };
+
+export const ADAPTER = process.env.TASKSTUB_ADAPTER === 'node' ? 'node' : 'express';
 
 /** Every answer any test's app gave, checked against the response schemas when the file's tests end. */
 const produced: CoreResult[] = [];
@@ -27,7 +30,9 @@ export function agent(options: AppOptions = {}) {
     if (result) produced.push(result);
     return result;
   };
-  return request(createApp({ ...FIXED, ...options }, stub));
+  const app = createApp({ ...FIXED, ...options }, stub);
+  // TASKSTUB_ADAPTER=node runs the same tests through the CLI's fast node:http path.
+  return request(ADAPTER === 'node' ? createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit)) : app);
 }
 
 function responseSchema({ record, response }: CoreResult): string | undefined {

@@ -1,0 +1,60 @@
+// The fast adapter: a thin node:http listener that answers the API routes
+// straight from the core and hands every other request (admin API, anything
+// unknown) to the Express app. Express costs most of a request's time; the
+// two create routes are what load goes to. Both adapters pass the same API
+// tests (TASKSTUB_ADAPTER=node in npm test).
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import bytes from 'bytes';
+import type { Express } from 'express';
+import { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
+import { deliver, parseQuery } from './deliver.js';
+import { createStub, type Stub } from './stub.js';
+
+const EMPTY = Buffer.alloc(0);
+
+export function bodyLimitBytes(limit: number | string | undefined): number {
+  const parsed = typeof limit === 'number' ? limit : bytes.parse(limit ?? DEFAULT_BODY_LIMIT);
+  if (parsed === null || !Number.isFinite(parsed) || parsed < 0) throw new Error(`--body-limit: not a size: ${String(limit)}`);
+  return parsed;
+}
+
+/** Requests the fast path leaves to Express so that both behave the same: compressed bodies (Express inflates them). */
+function needsExpress(req: IncomingMessage): boolean {
+  const encoding = req.headers['content-encoding'];
+  return encoding !== undefined && encoding !== 'identity';
+}
+
+export function createRequestListener(stub: Stub, app: Express, limit: number): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (!stub.owns(path) || needsExpress(req)) {
+      app(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = Number(req.headers['content-length']) > limit;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const body = tooLarge ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      const result = stub.handle(
+        { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), headers: req.headers, body },
+        tooLarge ? { bodyTooLarge: true } : undefined,
+      );
+      if (result) deliver(res, result);
+    });
+    req.on('error', () => res.destroy());
+  };
+}
+
+/** The server the CLI listens with: the fast path in front of the Express app. */
+export function createStubServer(options: AppOptions = {}, stub: Stub = createStub(options)): Server {
+  const app = createApp(options, stub);
+  return createServer(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit)));
+}
