@@ -53,3 +53,4 @@ export function renderByShape(shape: Shape, value: Readonly<Record<string, unkno
   }
   return out;
 }
+

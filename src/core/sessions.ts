@@ -1,11 +1,14 @@
-import { createGenerator, deriveSeed, type Generator } from './rng.js';
+import { createGenerator, createWords, deriveSeed, type Generator, guidFromWords } from './rng.js';
 
 /** The id counters the APIs keep; each session has its own (DESIGN, Sessions). */
 export type CounterName = 'onlyofficeTaskId' | 'welloId2';
 
 export interface Session {
   readonly name: string;
+  /** Schema-driven values (tokens), from json-schema-faker seeded for this session. */
   readonly generator: Generator;
+  /** A new GUID from this session's own stream. */
+  newGuid(): string;
   /** Returns the counter's next value and advances it: synchronous, so concurrent calls never share one. */
   next(counter: CounterName): number;
   peek(counter: CounterName): number;
@@ -17,9 +20,15 @@ export const SESSION_HEADER = 'x-stub-session';
 
 export function createSession(name: string, seed: number, bases: Record<CounterName, number>): Session {
   const counters = new Map<CounterName, number>(Object.entries(bases) as [CounterName, number][]);
+  const word = createWords(deriveSeed(seed, `${name}:guid`));
+  let generator: Generator | undefined;
   return {
     name,
-    generator: createGenerator(deriveSeed(seed, name)),
+    // Made on first use: most sessions never need one.
+    get generator() {
+      return (generator ??= createGenerator(deriveSeed(seed, name)));
+    },
+    newGuid: () => guidFromWords(word(), word(), word(), word()),
     next(counter) {
       const value = counters.get(counter) ?? 1;
       counters.set(counter, value + 1);

@@ -36,7 +36,15 @@ export function createJournal(limit: number): Journal {
   return {
     limit,
     add(fields) {
-      const entry: StoredEntry = { ...fields, id: nextId++ };
+      const entry: StoredEntry = {
+        id: nextId++,
+        session: fields.session,
+        time: fields.time,
+        request: fields.request,
+        result: fields.result,
+        durationMs: fields.durationMs,
+        fault: fields.fault,
+      };
       if (size === limit) {
         const old = ring[start]!;
         evictedTotal++;

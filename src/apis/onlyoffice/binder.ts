@@ -60,24 +60,22 @@ function convert(raw: unknown, schema: JsonSchema): Converted {
   return toText(raw);
 }
 
-function lowerCaseKeys(fields: Fields): Map<string, unknown> {
-  const map = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(fields)) {
-    const key = name.toLowerCase();
-    if (!map.has(key)) map.set(key, value);
-  }
-  return map;
+/** A field by its exact name, or else in any letter case (the first such one). */
+function field(fields: Fields, name: string, lower: string): unknown {
+  if (Object.hasOwn(fields, name)) return fields[name];
+  for (const key in fields) if (Object.hasOwn(fields, key) && key.toLowerCase() === lower) return fields[key];
+  return undefined;
 }
 
 /** Binds `body` fields (then `query` ones) to the parameters the schema lists. */
 export function bindParameters(schema: JsonSchema, body: Fields, query: Fields): Bound {
-  const fromBody = lowerCaseKeys(body);
-  const fromQuery = lowerCaseKeys(query);
   const values: Bound['values'] = {};
   const failures: Bound['failures'] = [];
-  for (const [name, property] of Object.entries(schema.properties ?? {})) {
-    const key = name.toLowerCase();
-    const raw = fromBody.has(key) ? fromBody.get(key) : fromQuery.get(key);
+  for (const name in schema.properties) {
+    const property = schema.properties[name]!;
+    const lower = name.toLowerCase();
+    let raw = field(body, name, lower);
+    if (raw === undefined) raw = field(query, name, lower);
     const converted = convert(raw, property);
     if (converted.ok) values[name] = converted.value;
     else failures.push({ field: name, error: converted.error });

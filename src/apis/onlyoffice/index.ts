@@ -82,8 +82,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   };
   const authResponse = registry.get('onlyoffice/authentication-response');
   const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
-  const envelopeShape = shapeOf(registry, 'onlyoffice/envelope');
-  const authShape = shapeOf(registry, 'onlyoffice/authentication-response');
+  const shapes = { createTask: shapeOf(registry, 'onlyoffice/envelope'), authenticate: shapeOf(registry, 'onlyoffice/authentication-response') };
   const { tokens } = ctx;
 
   function remember({ token, login }: IssuedToken): void {
@@ -102,7 +101,9 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     return credential.failedBasic ? { failedBasic: true } : 'unauthorized';
   }
 
-  function created(body: Record<string, unknown>, format: ResponseFormat): CoreResponse {
+  /** 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out. */
+  function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat): CoreResponse {
+    const body = renderByShape(shapes[operation], { count: 1, status: 0, statusCode: 201, response });
     return format === 'xml'
       ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(body) }
       : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
@@ -138,14 +139,14 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
       remember(issued);
       call.issued.token = issued.token;
-      return created(renderByShape(authShape, { count: 1, status: 0, statusCode: 201, response }), format);
+      return created('authenticate', response, format);
     }
     const caller = callerOf(req);
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
     const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query));
     const task = createTask(portal, { bound, caller, now, nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')) });
-    return created(renderByShape(envelopeShape, { count: 1, status: 0, statusCode: 201, response: task }), format);
+    return created('createTask', task, format);
   }
 
   function respond(req: CoreRequest, call: Call | undefined, format: ResponseFormat, options: HandleOptions): CoreResponse {
@@ -169,7 +170,21 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       const operation = route(req.method, req.path);
       const call: Call | undefined = operation && { operation, issued: {} };
       const response = respond(req, call, responseFormat(req), options);
-      return { response, record: { api: 'onlyoffice', operation: operation ?? 'unknown', ...validation(call, req), issued: call?.issued ?? {} } };
+      // The schema check is for the journal only: made when someone reads it, not on the request path.
+      let checked: Pick<CallRecord, 'valid' | 'errors'> | undefined;
+      const check = () => (checked ??= validation(call, req));
+      const record: CallRecord = {
+        api: 'onlyoffice',
+        operation: operation ?? 'unknown',
+        issued: call?.issued ?? {},
+        get valid() {
+          return check().valid;
+        },
+        get errors() {
+          return check().errors;
+        },
+      };
+      return { response, record };
     },
   };
 }

@@ -1,5 +1,5 @@
 // The fields the server fills when a task is created (API-NOTES API 2, Success).
-import { EMPTY_GUID, parseGuid } from '../../core/guid.js';
+import { EMPTY_GUID } from '../../core/guid.js';
 import type { Ticks } from '../../core/ticks.js';
 import type { Directory } from './directory.js';
 import { WelloError } from './errors.js';
@@ -29,20 +29,19 @@ export function createWelloTask(fields: readonly Field[], directory: Directory, 
   const status = directory.defaultStatus;
   // Server-written times are the server's local time, as the seed's `+00:00` shows.
   const nowLocal = { ticks: now, kind: 'local' as const };
-  const task: Task = Object.fromEntries(fields.map((f) => [f.name, values.get(f.name) ?? null]));
-  Object.assign(task, {
-    id: givenGuid(values.get('id')) ?? input.newGuid(),
-    task_type_id: typeId ?? directory.defaultType,
-    // "When adding a task, the default task_status will be used" (seed).
-    task_status_id: parseGuid(status.id),
-    task_priority_id: priorityId ?? directory.defaultPriority,
-    contact_id: parseGuid(contact.id),
-    company_id: parseGuid(contact.companyIds[0]!),
-    date_create: values.get('date_create') ?? nowLocal,
-    modified_dateutc: nowLocal,
-    archived: status.archived,
-    created_by_servicedesk_api: true,
-    id2: input.nextId2(),
-  });
+  const task: Task = {};
+  for (const { name } of fields) task[name] = values.get(name) ?? null;
+  task.id = givenGuid(values.get('id')) ?? input.newGuid();
+  task.task_type_id = typeId ?? directory.defaultType;
+  // "When adding a task, the default task_status will be used" (seed).
+  task.task_status_id = status.id;
+  task.task_priority_id = priorityId ?? directory.defaultPriority;
+  task.contact_id = contact.id;
+  task.company_id = contact.companyId;
+  task.date_create = values.get('date_create') ?? nowLocal;
+  task.modified_dateutc = nowLocal;
+  task.archived = status.archived;
+  task.created_by_servicedesk_api = true;
+  task.id2 = input.nextId2();
   return task;
 }

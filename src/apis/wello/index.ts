@@ -14,7 +14,7 @@ import { errorResponse, forcedError, invalidModel, methodNotAllowed, type ModelS
 import { taskFields } from './fields.js';
 import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
 import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
-import { taskJson, taskXml } from './serialize.js';
+import { taskJsonWriter, taskXmlWriter } from './serialize.js';
 import { modelErrors } from './validate-task.js';
 
 // ASP.NET routes are case-insensitive (API-NOTES API 2, Route and format).
@@ -46,7 +46,8 @@ export function createWelloApi(ctx: StubContext): Api {
   const validate = ctx.registry.validator('wello/task');
   const fields = taskFields(schema);
   const directory = createDirectory(ctx.fixtures.wello);
-  const idSchema: JsonSchema = { type: 'string', format: 'guid' };
+  const writeJson = taskJsonWriter(fields);
+  const writeXml = taskXmlWriter(fields);
 
   function readBody(req: CoreRequest): ReadTask {
     const type = mediaType(header(req.headers, 'content-type'));
@@ -77,14 +78,14 @@ export function createWelloApi(ctx: StubContext): Api {
       now: ctx.clock.now(),
       nextId2: () => (call.issued.id2 = session.next('welloId2')),
       newGuid: () => {
-        const guid = session.generator.generate(idSchema) as string;
+        const guid = session.newGuid();
         call.issued.guids = [guid];
         return guid;
       },
     });
     const location = `http://${header(req.headers, 'host') ?? 'localhost'}/api/Task(${String(task.id)})`;
     if (prefersNoContent(req)) return { status: 204, headers: { location }, body: '' };
-    const body = format.kind === 'xml' ? taskXml(task, fields) : taskJson(task, fields);
+    const body = format.kind === 'xml' ? writeXml(task) : writeJson(task);
     return { status: 201, headers: { 'content-type': contentTypeFor(format), location }, body };
   }
 

@@ -1,28 +1,61 @@
 // The created task as the real server writes it (API-NOTES API 2, Serialization):
 // JSON by Json.NET (keys in the contract's order, nulls written, dates with up
-// to 7 digits); XML by DataContractSerializer in the seed's form.
+// to 7 digits); XML by DataContractSerializer in the seed's form. Both writers
+// are built once from the field list: per request only the values are written.
 import { create } from 'xmlbuilder2';
 import { formatJsonNetDate, formatXmlDate } from '../../core/dotnet-datetime.js';
 import { type Field, isDate, type Task } from './fields.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
-export function taskJson(task: Task, fields: readonly Field[]): string {
-  const out: Record<string, unknown> = {};
-  for (const { name } of fields) {
-    const value = task[name] ?? null;
-    out[name] = isDate(value) ? formatJsonNetDate(value) : value;
-  }
-  return JSON.stringify(out);
+export type TaskWriter = (task: Task) => string;
+
+/** `{"id":…,"task_type_id":…}`: every field in the contract's order, nulls included. */
+export function taskJsonWriter(fields: readonly Field[]): TaskWriter {
+  const names = fields.map((f) => f.name);
+  return (task) => {
+    const out: Record<string, unknown> = {};
+    for (const name of names) {
+      const value = task[name] ?? null;
+      out[name] = isDate(value) ? formatJsonNetDate(value) : value;
+    }
+    return JSON.stringify(out);
+  };
 }
 
-/** `<task xmlns:i="…">`, no default namespace, elements in alphabetical order, nulls as i:nil. */
-export function taskXml(task: Task, fields: readonly Field[]): string {
-  const root = create().ele('task', { 'xmlns:i': XSI });
-  for (const { name } of [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const value = task[name] ?? null;
-    if (value === null) root.ele(name, { 'i:nil': 'true' });
-    else root.ele(name).txt(isDate(value) ? formatXmlDate(value) : String(value));
-  }
-  return root.end({ headless: true });
+// Text escaped as xmlbuilder2 escapes it.
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const escapeText = (text: string) => text.replace(/[&<>]/g, (c) => XML_ESCAPES[c]!);
+
+const MARK = '\u0001';
+
+/**
+ * `<task xmlns:i="…">`, no default namespace, elements in alphabetical order,
+ * nulls as i:nil. The skeleton comes from xmlbuilder2 once: a document with a
+ * marker in every element, cut at the markers, and each field's nil element.
+ */
+export function taskXmlWriter(fields: readonly Field[]): TaskWriter {
+  const sorted = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const withMarks = create().ele('task', { 'xmlns:i': XSI });
+  for (const { name } of sorted) withMarks.ele(name).txt(MARK);
+  const parts = withMarks.end({ headless: true }).split(MARK);
+  // parts[i] ends with <name_i>; parts[i + 1] starts with </name_i>.
+  const nils = sorted.map(({ name }) => {
+    const root = create().ele('task', { 'xmlns:i': XSI });
+    root.ele(name, { 'i:nil': 'true' });
+    const xml = root.end({ headless: true });
+    return xml.slice(xml.indexOf('>') + 1, xml.lastIndexOf('</task>'));
+  });
+  const opens = sorted.map((_, i) => parts[i]!.slice(parts[i]!.lastIndexOf('<')));
+  const heads = parts.map((part, i) => (i === 0 ? part.slice(0, part.lastIndexOf('<')) : part.slice(part.indexOf('>') + 1, i < sorted.length ? part.lastIndexOf('<') : undefined)));
+  const closes = sorted.map((_, i) => parts[i + 1]!.slice(0, parts[i + 1]!.indexOf('>') + 1));
+  return (task) => {
+    let out = heads[0]!;
+    for (let i = 0; i < sorted.length; i++) {
+      const value = task[sorted[i]!.name] ?? null;
+      out += value === null ? nils[i] : opens[i] + escapeText(isDate(value) ? formatXmlDate(value) : String(value)) + closes[i];
+      out += heads[i + 1];
+    }
+    return out;
+  };
 }
