@@ -28,7 +28,16 @@ function loadFile<T>(registry: SchemaRegistry, dir: string, file: string, schema
     const field = first?.instancePath || '/';
     throw new Error(`fixture ${path}: field ${field} ${first?.message ?? 'is invalid'}`);
   }
-  return data as T;
+  return deepFreeze(data) as T;
+}
+
+/** Fixtures never change while served (a reload replaces them whole); frozen, their rendered JSON can be kept. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 export function loadFixtures(registry: SchemaRegistry, dir = DEFAULT_FIXTURES_DIR): Fixtures {

@@ -54,3 +54,31 @@ export function renderByShape(shape: Shape, value: Readonly<Record<string, unkno
   return out;
 }
 
+
+/**
+ * The same rules as renderByShape, written straight to JSON text by a writer
+ * compiled once per schema. A frozen value (fixture data: users, categories)
+ * is written once and its text kept, so a response is mostly copied, not
+ * serialized, on the hot path.
+ */
+export function jsonWriter(shape: Shape): (value: Readonly<Record<string, unknown>>) => string {
+  const written = new WeakMap<object, string>();
+  const keys = shape.keys.map((k) => ({ name: k.name, required: k.required, prefix: `${JSON.stringify(k.name)}:`, write: k.child && jsonWriter(k.child) }));
+  const write = (value: Readonly<Record<string, unknown>>): string => {
+    let out = '';
+    for (let i = 0; i < keys.length; i++) {
+      const { name, required, prefix, write: child } = keys[i]!;
+      const field = value[name] ?? null;
+      if (!required && (field === null || isDefault(field))) continue;
+      const text = child && field !== null && typeof field === 'object' && !Array.isArray(field) ? child(field as Record<string, unknown>) : JSON.stringify(field);
+      out += (out === '' ? '{' : ',') + prefix + text;
+    }
+    return out === '' ? '{}' : `${out}}`;
+  };
+  return (value) => {
+    if (!Object.isFrozen(value)) return write(value);
+    let text = written.get(value);
+    if (text === undefined) written.set(value, (text = write(value)));
+    return text;
+  };
+}

@@ -4,7 +4,7 @@ import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } f
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, fromAjvErrors, type IssuedIds } from '../../core/record.js';
-import { renderByShape, shapeOf } from '../../core/render.js';
+import { jsonWriter, renderByShape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
@@ -83,6 +83,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   const authResponse = registry.get('onlyoffice/authentication-response');
   const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
   const shapes = { createTask: shapeOf(registry, 'onlyoffice/envelope'), authenticate: shapeOf(registry, 'onlyoffice/authentication-response') };
+  const writers = { createTask: jsonWriter(shapes.createTask), authenticate: jsonWriter(shapes.authenticate) };
   const { tokens } = ctx;
 
   function remember({ token, login }: IssuedToken): void {
@@ -103,10 +104,10 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
 
   /** 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out. */
   function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat): CoreResponse {
-    const body = renderByShape(shapes[operation], { count: 1, status: 0, statusCode: 201, response });
+    const body = { count: 1, status: 0, statusCode: 201, response };
     return format === 'xml'
-      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(body) }
-      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: JSON.stringify(body) };
+      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(renderByShape(shapes[operation], body)) }
+      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: writers[operation](body) };
   }
 
   /** The request checked against its schema by ajv, after conversion (for the journal's `valid` and `errors`). */

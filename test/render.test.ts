@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { jsonWriter, renderByShape, shapeOf } from '../src/core/render.js';
+import { createStub } from '../src/stub.js';
+
+const registry = createStub({ seed: 1 }).context.registry;
+
+describe('render: DataContract rules (API-NOTES API 1, The task in the response)', () => {
+  const shape = shapeOf(registry, 'onlyoffice/envelope');
+  const user = Object.freeze({ id: 'u', displayName: 'User', title: null, avatarSmall: '/a.png', profileUrl: '', userName: 'dropped' });
+  const bodies = [
+    { count: 1, status: 0, statusCode: 201, response: { id: 1 } },
+    { count: 1, status: 0, statusCode: 201, response: { createBy: user, responsible: user, title: 'T "quoted" \\ ünïcode', alertValue: 0, isClosed: false, canEdit: true, id: 7, extra: 'dropped' } },
+    { count: 1, status: 0, statusCode: 201, response: { createBy: user, category: Object.freeze({ id: 3, title: 'C', sortOrder: 0, relativeItemsCount: 2 }), entity: { entityType: 'case', entityId: 1, entityTitle: 'E' }, id: 0 } },
+  ];
+
+  it('the compiled JSON writer writes what renderByShape + JSON.stringify write, also from its cache of frozen values', () => {
+    const write = jsonWriter(shape);
+    for (let round = 0; round < 2; round++) {
+      for (const body of bodies) assert.equal(write(body), JSON.stringify(renderByShape(shape, body)));
+    }
+  });
+
+  it('keeps keys in schema order, writes required members even when null, leaves out null, false and 0 otherwise', () => {
+    const rendered = renderByShape(shape, bodies[1]!) as { response: Record<string, unknown> };
+    assert.deepEqual(Object.keys(rendered.response), ['createBy', 'title', 'responsible', 'canEdit', 'id']);
+    assert.deepEqual(rendered.response.createBy, { id: 'u', displayName: 'User', avatarSmall: '/a.png', profileUrl: '' });
+    const contact = shapeOf(registry, 'onlyoffice/task-wrapper').keys.find((k) => k.name === 'contact')!.child!;
+    assert.deepEqual(renderByShape(contact, { displayName: 'D', isCompany: false, id: 4 }), {
+      displayName: 'D', isCompany: false, isPrivate: null, isShared: null, shareType: null, currency: null, canEdit: null, canDelete: null, id: 4,
+    });
+  });
+});
