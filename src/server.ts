@@ -42,7 +42,8 @@ export function createRequestListener(stub: Stub, app: Express, limit: number): 
       if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () => {
-      const body = tooLarge ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      // Always a copy: a chunk is a slice of the socket's read buffer, which the journal would otherwise keep alive.
+      const body = tooLarge ? EMPTY : Buffer.concat(chunks, size);
       const result = stub.handle(
         { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), headers: req.headers, body },
         tooLarge ? { bodyTooLarge: true } : undefined,

@@ -64,16 +64,17 @@ export function renderByShape(shape: Shape, value: Readonly<Record<string, unkno
 export function jsonWriter(shape: Shape): (value: Readonly<Record<string, unknown>>) => string {
   const written = new WeakMap<object, string>();
   const keys = shape.keys.map((k) => ({ name: k.name, required: k.required, prefix: `${JSON.stringify(k.name)}:`, write: k.child && jsonWriter(k.child) }));
+  // Parts joined once: a flat string, not a rope of concatenations kept alive by the journal.
   const write = (value: Readonly<Record<string, unknown>>): string => {
-    let out = '';
+    const parts: string[] = [];
     for (let i = 0; i < keys.length; i++) {
       const { name, required, prefix, write: child } = keys[i]!;
       const field = value[name] ?? null;
       if (!required && (field === null || isDefault(field))) continue;
       const text = child && field !== null && typeof field === 'object' && !Array.isArray(field) ? child(field as Record<string, unknown>) : JSON.stringify(field);
-      out += (out === '' ? '{' : ',') + prefix + text;
+      parts.push(prefix + text);
     }
-    return out === '' ? '{}' : `${out}}`;
+    return `{${parts.join(',')}}`;
   };
   return (value) => {
     if (!Object.isFrozen(value)) return write(value);

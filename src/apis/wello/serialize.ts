@@ -49,13 +49,15 @@ export function taskXmlWriter(fields: readonly Field[]): TaskWriter {
   const opens = sorted.map((_, i) => parts[i]!.slice(parts[i]!.lastIndexOf('<')));
   const heads = parts.map((part, i) => (i === 0 ? part.slice(0, part.lastIndexOf('<')) : part.slice(part.indexOf('>') + 1, i < sorted.length ? part.lastIndexOf('<') : undefined)));
   const closes = sorted.map((_, i) => parts[i + 1]!.slice(0, parts[i + 1]!.indexOf('>') + 1));
+  // Parts joined once: a flat string, not a rope the journal would keep alive.
   return (task) => {
-    let out = heads[0]!;
+    const parts: string[] = [heads[0]!];
     for (let i = 0; i < sorted.length; i++) {
       const value = task[sorted[i]!.name] ?? null;
-      out += value === null ? nils[i] : opens[i] + escapeText(isDate(value) ? formatXmlDate(value) : String(value)) + closes[i];
-      out += heads[i + 1];
+      if (value === null) parts.push(nils[i]!);
+      else parts.push(opens[i]!, escapeText(isDate(value) ? formatXmlDate(value) : String(value)), closes[i]!);
+      parts.push(heads[i + 1]!);
     }
-    return out;
+    return parts.join('');
   };
 }
