@@ -5,9 +5,16 @@ import { formatOffset, partsAt, type Ticks, ticksFromParts } from './ticks.js';
 
 export type DateKind = 'utc' | 'local' | 'unspecified';
 
-export interface DotNetDateTime {
-  ticks: Ticks;
-  kind: DateKind;
+/** A DateTime value; JSON.stringify writes it as Json.NET does. */
+export class DotNetDateTime {
+  constructor(
+    readonly ticks: Ticks,
+    readonly kind: DateKind,
+  ) {}
+
+  toJSON(): string {
+    return formatJsonNetDate(this);
+  }
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -29,7 +36,7 @@ export function parseDotNetDateTime(text: string): DotNetDateTime | undefined {
   }
   const fractionTicks = m[7] ? Number(m[7].padEnd(7, '0')) : 0;
   const kind: DateKind = zone === undefined ? 'unspecified' : zone.toUpperCase() === 'Z' ? 'utc' : 'local';
-  return { ticks: ticksFromParts({ year, month, day, hour, minute, second, fractionTicks }, offset), kind };
+  return new DotNetDateTime(ticksFromParts({ year, month, day, hour, minute, second, fractionTicks }, offset), kind);
 }
 
 export function isDotNetDateTime(text: string): boolean {

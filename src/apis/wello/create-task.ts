@@ -1,11 +1,14 @@
 // The fields the server fills when a task is created (API-NOTES API 2, Success).
+import { DotNetDateTime } from '../../core/dotnet-datetime.js';
 import { EMPTY_GUID } from '../../core/guid.js';
 import type { Ticks } from '../../core/ticks.js';
 import type { Directory } from './directory.js';
 import { WelloError } from './errors.js';
-import type { Field, Task, TaskValue } from './fields.js';
+import type { Task, TaskValue } from './fields.js';
 
 export interface CreateInput {
+  /** emptyTask(fields), made once. */
+  empty: Readonly<Task>;
   values: Map<string, TaskValue>;
   login: string | undefined;
   now: Ticks;
@@ -17,7 +20,7 @@ function givenGuid(value: TaskValue | undefined): string | undefined {
   return typeof value === 'string' && value !== EMPTY_GUID ? value : undefined;
 }
 
-export function createWelloTask(fields: readonly Field[], directory: Directory, input: CreateInput): Task {
+export function createWelloTask(directory: Directory, input: CreateInput): Task {
   const { values, now } = input;
   const typeId = givenGuid(values.get('task_type_id'));
   const priorityId = givenGuid(values.get('task_priority_id'));
@@ -28,9 +31,9 @@ export function createWelloTask(fields: readonly Field[], directory: Directory, 
   const contact = directory.contactFor(input.login);
   const status = directory.defaultStatus;
   // Server-written times are the server's local time, as the seed's `+00:00` shows.
-  const nowLocal = { ticks: now, kind: 'local' as const };
-  const task: Task = {};
-  for (const { name } of fields) task[name] = values.get(name) ?? null;
+  const nowLocal = new DotNetDateTime(now, 'local');
+  const task: Task = { ...input.empty };
+  for (const [name, value] of values) task[name] = value;
   task.id = givenGuid(values.get('id')) ?? input.newGuid();
   task.task_type_id = typeId ?? directory.defaultType;
   // "When adding a task, the default task_status will be used" (seed).

@@ -1,5 +1,5 @@
 // The task's fields and their .NET types, read once from schemas/wello/task.schema.json.
-import type { DotNetDateTime } from '../../core/dotnet-datetime.js';
+import { DotNetDateTime } from '../../core/dotnet-datetime.js';
 import type { JsonSchema } from '../../core/schemas.js';
 
 export type FieldKind = 'guid' | 'date' | 'integer' | 'boolean' | 'string';
@@ -29,5 +29,12 @@ export function taskFields(schema: JsonSchema): Field[] {
 }
 
 export function isDate(value: TaskValue): value is DotNetDateTime {
-  return typeof value === 'object' && value !== null;
+  return value instanceof DotNetDateTime;
+}
+
+/** A task with every field null, in the contract's order: copied per task, so every task has the same shape. */
+export function emptyTask(fields: readonly Field[]): Readonly<Task> {
+  // Made by JSON.parse: 23 keys added one by one would leave a slow dictionary-mode
+  // object (and every copy of it slow to fill and to stringify); a parsed one is fast.
+  return JSON.parse(JSON.stringify(Object.fromEntries(fields.map(({ name }) => [name, null])))) as Task;
 }

@@ -11,10 +11,10 @@ import { basicLogin } from './auth.js';
 import { createWelloTask } from './create-task.js';
 import { createDirectory } from './directory.js';
 import { errorResponse, forcedError, invalidModel, methodNotAllowed, type ModelState, notFound, unsupportedMediaType, WelloError } from './errors.js';
-import { taskFields } from './fields.js';
+import { emptyTask, taskFields } from './fields.js';
 import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
 import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
-import { taskJsonWriter, taskXmlWriter } from './serialize.js';
+import { taskJson, taskXmlWriter } from './serialize.js';
 import { modelErrors } from './validate-task.js';
 
 // ASP.NET routes are case-insensitive (API-NOTES API 2, Route and format).
@@ -46,7 +46,7 @@ export function createWelloApi(ctx: StubContext): Api {
   const validate = ctx.registry.validator('wello/task');
   const fields = taskFields(schema);
   const directory = createDirectory(ctx.fixtures.wello);
-  const writeJson = taskJsonWriter(fields);
+  const empty = emptyTask(fields);
   const writeXml = taskXmlWriter(fields);
 
   function readBody(req: CoreRequest): ReadTask {
@@ -72,7 +72,8 @@ export function createWelloApi(ctx: StubContext): Api {
     if (modelState.length > 0) throw invalidModel(modelState);
 
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
-    const task = createWelloTask(fields, directory, {
+    const task = createWelloTask(directory, {
+      empty,
       values: read.values,
       login,
       now: ctx.clock.now(),
@@ -85,7 +86,7 @@ export function createWelloApi(ctx: StubContext): Api {
     });
     const location = `http://${header(req.headers, 'host') ?? 'localhost'}/api/Task(${String(task.id)})`;
     if (prefersNoContent(req)) return { status: 204, headers: { location }, body: '' };
-    const body = format.kind === 'xml' ? writeXml(task) : writeJson(task);
+    const body = format.kind === 'xml' ? writeXml(task) : taskJson(task);
     return { status: 201, headers: { 'content-type': contentTypeFor(format), location }, body };
   }
 

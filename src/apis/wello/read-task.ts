@@ -31,7 +31,38 @@ function fieldByName(fields: readonly Field[], name: string): Field | undefined 
   return fields.find((f) => f.name === name) ?? fields.find((f) => f.lower === name.toLowerCase());
 }
 
+/**
+ * The common case, fast: a body JSON.parse reads as an object whose values are
+ * all strings, Booleans or null, every one of which converts. Anything else
+ * (numbers, whose text Json.NET distinguishes; nesting; a value that fails;
+ * Json.NET's leniencies) returns undefined and takes the full reader, which
+ * gives the same values and the exact messages.
+ */
+function readSimpleJsonTask(text: string, fields: readonly Field[]): ReadTask | undefined {
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) return undefined;
+  const values = new Map<string, TaskValue>();
+  for (const name in root) {
+    const value = (root as Record<string, unknown>)[name];
+    const token = typeof value === 'string' ? 'String' : typeof value === 'boolean' ? 'Boolean' : value === null ? 'Null' : undefined;
+    if (token === undefined) return undefined;
+    const field = fieldByName(fields, name);
+    if (!field) continue;
+    const converted = convertJsonValue(field, { token, value, raw: String(value), path: name, line: 0, position: 0 });
+    if (!converted.ok) return undefined;
+    values.set(field.name, converted.value);
+  }
+  return { values, modelState: [], parsed: true };
+}
+
 export function readJsonTask(text: string, fields: readonly Field[]): ReadTask {
+  const simple = readSimpleJsonTask(text, fields);
+  if (simple) return simple;
   const values = new Map<string, TaskValue>();
   const modelState: ModelState = [];
   try {

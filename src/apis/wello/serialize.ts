@@ -3,25 +3,19 @@
 // to 7 digits); XML by DataContractSerializer in the seed's form. Both writers
 // are built once from the field list: per request only the values are written.
 import { create } from 'xmlbuilder2';
-import { formatJsonNetDate, formatXmlDate } from '../../core/dotnet-datetime.js';
+import { formatXmlDate } from '../../core/dotnet-datetime.js';
 import { type Field, isDate, type Task } from './fields.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
 export type TaskWriter = (task: Task) => string;
 
-/** `{"id":…,"task_type_id":…}`: every field in the contract's order, nulls included. */
-export function taskJsonWriter(fields: readonly Field[]): TaskWriter {
-  const names = fields.map((f) => f.name);
-  return (task) => {
-    const out: Record<string, unknown> = {};
-    for (const name of names) {
-      const value = task[name] ?? null;
-      out[name] = isDate(value) ? formatJsonNetDate(value) : value;
-    }
-    return JSON.stringify(out);
-  };
-}
+/**
+ * `{"id":…,"task_type_id":…}`: every field in the contract's order, nulls
+ * included. A task made by createWelloTask already has that order, and its
+ * dates write themselves (DotNetDateTime.toJSON), so this is JSON.stringify.
+ */
+export const taskJson: TaskWriter = (task) => JSON.stringify(task);
 
 // Text escaped as xmlbuilder2 escapes it.
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
