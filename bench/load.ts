@@ -36,11 +36,9 @@ function luaString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
-function wrkScript(workload: Workload, stopAfter?: number): string {
+function wrkScript(workload: Workload): string {
   const headers = Object.entries(workload.headers).map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`);
-  const lines = [`wrk.method = "POST"`, `wrk.body = ${luaString(workload.body)}`, ...headers];
-  if (stopAfter) lines.push('local n = 0', `function response() n = n + 1 if n >= ${stopAfter} then wrk.thread:stop() end end`);
-  return lines.join('\n');
+  return [`wrk.method = "POST"`, `wrk.body = ${luaString(workload.body)}`, ...headers].join('\n');
 }
 
 function toMs(value: string, unit: string): number {
@@ -50,7 +48,7 @@ function toMs(value: string, unit: string): number {
 async function wrk(url: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'taskstub-wrk-'));
   const script = join(dir, 'post.lua');
-  writeFileSync(script, wrkScript(workload, options.requests));
+  writeFileSync(script, wrkScript(workload));
   const { stdout } = await run('wrk', ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-s', script, url + workload.path], { maxBuffer: 1 << 20 });
   const latency = (p: string) => {
     const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(stdout);
@@ -74,8 +72,7 @@ async function viaAutocannon(url: string, workload: Workload, options: LoadOptio
     headers: workload.headers,
     body: workload.body,
     connections: options.connections,
-    duration: options.requests ? undefined : options.seconds,
-    amount: options.requests,
+    ...(options.requests === undefined ? { duration: options.seconds } : { amount: options.requests }),
   });
   return {
     rps: result.requests.average,
@@ -88,5 +85,8 @@ async function viaAutocannon(url: string, workload: Workload, options: LoadOptio
 }
 
 export async function load(url: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
+  // A fixed number of requests goes to autocannon: wrk can only stop a thread
+  // early, and its main thread then still sleeps out the whole duration.
+  if (options.requests !== undefined) return viaAutocannon(url, workload, options);
   return (await hasWrk()) ? wrk(url, workload, options) : viaAutocannon(url, workload, options);
 }

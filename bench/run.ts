@@ -3,6 +3,7 @@
 // the same run. Then the start-up and memory runs.
 //   BENCH_ROUNDS (2), BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (50),
 //   BENCH_MEMORY (1: run the 1,000,000 and 100,000-create memory runs).
+//   BENCH_ROUNDS=0 skips the throughput table and the start-up runs.
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hasWrk, load, type LoadResult } from './load.js';
@@ -80,6 +81,16 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 async function main(): Promise<void> {
   const tool = (await hasWrk()) ? 'wrk (1 thread)' : 'autocannon';
   process.stdout.write(`taskstub bench: ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${tool}, ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP} s warm-up, ${ROUNDS} rounds\n\n`);
+  if (ROUNDS > 0) await throughput();
+  if (MEMORY) {
+    const million = await memoryRun(1_000_000, []);
+    process.stdout.write(`memory: 1,000,000 creates, default journal (10000): RSS ${million.rssMb} MB (${fmt(million.rps)} req/s, ${million.non2xx} non-2xx)\n`);
+    const big = await memoryRun(100_000, ['--journal-limit', '100000']);
+    process.stdout.write(`memory: 100,000 creates, --journal-limit 100000: RSS ${big.rssMb} MB (${fmt(big.rps)} req/s, ${big.non2xx} non-2xx)\n`);
+  }
+}
+
+async function throughput(): Promise<void> {
   const runs = new Map<string, Measured[]>(SUBJECTS.map((s) => [s.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     // Alternate the order each round so that no server always runs on a warmer machine.
@@ -114,12 +125,6 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\ntaskstub start to first successful create: median ${fmt(startup)} ms of 5 (${startups.map((x) => fmt(x)).join(', ')})\n`);
 
-  if (MEMORY) {
-    const million = await memoryRun(1_000_000, []);
-    process.stdout.write(`memory: 1,000,000 creates, default journal (10000): RSS ${million.rssMb} MB (${fmt(million.rps)} req/s, ${million.non2xx} non-2xx)\n`);
-    const big = await memoryRun(100_000, ['--journal-limit', '100000']);
-    process.stdout.write(`memory: 100,000 creates, --journal-limit 100000: RSS ${big.rssMb} MB (${fmt(big.rps)} req/s, ${big.non2xx} non-2xx)\n`);
-  }
 }
 
 await main();

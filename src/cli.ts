@@ -8,12 +8,8 @@ import { DEFAULT_BODY_LIMIT } from './app.js';
 import { createStubServer } from './server.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
-import { loadSchemas } from './core/schemas.js';
-import { FORMATS } from './formats.js';
-import { junitReport, textReport } from './replay/report.js';
-import { replay, type ReplayOptions } from './replay/run.js';
-import { loadScenario, scenarioFiles } from './replay/scenarios.js';
-import { type ApiChoice, validateRequestBody } from './validate.js';
+import type { ReplayOptions } from './replay/run.js';
+import type { ApiChoice } from './validate.js';
 
 interface ServeArgs {
   port: number;
@@ -109,7 +105,15 @@ function authOption(values: readonly string[] = []): ReplayOptions['auth'] {
   return auth;
 }
 
+// The replay and validate commands load their modules when they run: `serve` starts faster without them.
 async function runReplay(args: ReplayArgs): Promise<number> {
+  const [{ loadSchemas }, { FORMATS }, { junitReport, textReport }, { replay }, { loadScenario, scenarioFiles }] = await Promise.all([
+    import('./core/schemas.js'),
+    import('./formats.js'),
+    import('./replay/report.js'),
+    import('./replay/run.js'),
+    import('./replay/scenarios.js'),
+  ]);
   const registry = loadSchemas(FORMATS);
   const files = scenarioFiles(args.paths);
   if (files.length === 0) {
@@ -125,7 +129,8 @@ async function runReplay(args: ReplayArgs): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-function runValidate(api: ApiChoice, file: string): number {
+async function runValidate(api: ApiChoice, file: string): Promise<number> {
+  const { validateRequestBody } = await import('./validate.js');
   const errors = validateRequestBody(api, readFileSync(file, 'utf8'));
   if (errors.length === 0) {
     process.stdout.write(`${file}: valid ${api} request\n`);
@@ -184,13 +189,7 @@ await yargs(hideBin(process.argv))
       y
         .positional('api', { choices: ['onlyoffice', 'wello'] as const, demandOption: true })
         .positional('file', { type: 'string', demandOption: true }),
-    (args) => {
-      try {
-        process.exit(runValidate(args.api, args.file));
-      } catch (error) {
-        fail(error);
-      }
-    },
+    (args) => runValidate(args.api, args.file).then((code) => process.exit(code), fail),
   )
   .strict()
   .help()

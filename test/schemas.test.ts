@@ -3,6 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { generatedTypes, GENERATED_DIR } from '../scripts/schema-types.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { FORMATS } from '../src/formats.js';
 import { createStub } from '../src/stub.js';
 import { deriveSeed } from '../src/core/rng.js';
 import { agent, ROOT, SEED_SAMPLE, SEEDS, TOKEN, VALID } from './helpers.js';
@@ -33,6 +36,19 @@ describe('schemas/ (DESIGN principle 2)', () => {
       const schema = JSON.parse(readFileSync(file, 'utf8')) as { $schema: string; $id: string };
       assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema', file);
       assert.equal(schema.$id, `https://taskstub.local/schemas/${relative(SCHEMAS, file)}`);
+    }
+  });
+
+  it('every shipped schema is valid against the 2020-12 meta-schema and compiles in strict mode (the server skips both at start)', () => {
+    const strict = new Ajv2020({ strict: true, strictRequired: false, allowMatchingProperties: true, validateSchema: true });
+    addFormats.default(strict);
+    for (const name of Object.keys(FORMATS)) strict.addFormat(name, { type: 'string', validate: () => true });
+    const schemas = schemaFiles(SCHEMAS).map((file) => JSON.parse(readFileSync(file, 'utf8')) as { $id: string });
+    for (const schema of schemas) strict.addSchema(schema);
+    for (const schema of schemas) {
+      assert.equal(strict.validateSchema(schema), true, `${schema.$id}: ${JSON.stringify(strict.errors)}`);
+      assert.equal(typeof strict.getSchema(schema.$id), 'function', schema.$id);
+      assert.equal(typeof registry.validator(schema.$id), 'function', schema.$id);
     }
   });
 

@@ -23,10 +23,11 @@ function querySession(req: Request): string | undefined {
 export function createAdminRouter(stub: Stub): Router {
   const router = express.Router();
   const { registry } = stub.context;
-  const validateMatcher = registry.validator('admin/matcher');
-  const validateVerify = registry.validator('admin/verify');
-  const validateState = registry.validator('admin/state');
-  const validateQueuedFault = registry.validator('admin/queued-fault');
+  /** Throws the problem when `value` breaks the schema. Compiled on first use: the admin schemas stay out of the start-up time. */
+  function check(schema: string, value: unknown, message: string): void {
+    const validate = registry.validator(schema);
+    if (!validate(value)) throw invalid(message, validate.errors);
+  }
 
   /** Entries matching the matcher, oldest first. */
   function select(matcher: Matcher): StoredEntry[] {
@@ -42,13 +43,13 @@ export function createAdminRouter(stub: Stub): Router {
       if (typeof value !== 'string') throw invalid(`${name} must be given once`);
       matcher[name] = name === 'status' && /^\d+$/.test(value) ? Number(value) : value;
     }
-    if (!validateMatcher(matcher)) throw invalid('The query does not describe a matcher.', validateMatcher.errors);
+    check('admin/matcher', matcher, 'The query does not describe a matcher.');
     return matcher as Matcher;
   }
 
   function bodyMatcher(req: Request): Matcher {
     const body: unknown = req.body ?? {};
-    if (!validateMatcher(body)) throw invalid('The body is not a matcher.', validateMatcher.errors);
+    check('admin/matcher', body, 'The body is not a matcher.');
     return body as Matcher;
   }
 
@@ -103,7 +104,7 @@ export function createAdminRouter(stub: Stub): Router {
 
   router.post('/verify', (req, res) => {
     const body: unknown = req.body ?? {};
-    if (!validateVerify(body)) throw invalid('The body is not a verification: a matcher with count, atLeast or atMost.', validateVerify.errors);
+    check('admin/verify', body, 'The body is not a verification: a matcher with count, atLeast or atMost.');
     const { count, atLeast, atMost, ...matcher } = body as Verification & Matcher;
     const actual = select(matcher).length;
     const expected = count !== undefined ? { count } : atLeast === undefined && atMost === undefined ? { atLeast: 1 } : { atLeast, atMost };
@@ -124,7 +125,7 @@ export function createAdminRouter(stub: Stub): Router {
 
   router.post('/faults', (req, res) => {
     const body: unknown = req.body ?? {};
-    if (!validateQueuedFault(body)) throw invalid('The body is not a queued fault: {match?, fault, times?}.', validateQueuedFault.errors);
+    check('admin/queued-fault', body, 'The body is not a queued fault: {match?, fault, times?}.');
     res.status(201).json(stub.faults.add(body as QueuedFault));
   });
 
@@ -148,7 +149,7 @@ export function createAdminRouter(stub: Stub): Router {
 
   router.put('/state', (req, res) => {
     const body: unknown = req.body ?? {};
-    if (!validateState(body)) throw invalid('The body is not a state: id2Next, taskIdNext, clock.', validateState.errors);
+    check('admin/state', body, 'The body is not a state: id2Next, taskIdNext, clock.');
     const { session: bodySession, ...state } = body as StubState;
     const session = bodySession ?? querySession(req) ?? DEFAULT_SESSION;
     stub.setState(session, state);

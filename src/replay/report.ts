@@ -1,5 +1,5 @@
 // The replay report: readable text for people, JUnit XML for CI.
-import { create } from 'xmlbuilder2';
+import { createXml as create } from '../core/xml-builder.js';
 import type { ScenarioResult } from './run.js';
 
 export function textReport(results: readonly ScenarioResult[]): string {

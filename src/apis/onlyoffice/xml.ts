@@ -1,6 +1,6 @@
 // XML is made from the JSON: root <result>, elements in the JSON key order
 // (API-NOTES API 1, Envelope).
-import { create } from 'xmlbuilder2';
+import { createXml as create } from '../../core/xml-builder.js';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 
 export const XML_UTF8 = 'text/xml; charset=utf-8';

@@ -1,7 +1,7 @@
 // Every error the Wello stub answers with, and the one place that turns them
 // into HTTP: ASP.NET Web API's HttpError, {"Message", "ModelState"} in JSON or
 // <Error> in XML (API-NOTES API 2, Validation errors).
-import { create } from 'xmlbuilder2';
+import { createXml as create } from '../../core/xml-builder.js';
 import type { CoreResponse } from '../../core/http.js';
 import { type ResponseFormat, contentTypeFor } from './negotiate.js';
 

@@ -2,7 +2,7 @@
 // JSON by Json.NET (keys in the contract's order, nulls written, dates with up
 // to 7 digits); XML by DataContractSerializer in the seed's form. Both writers
 // are built once from the field list: per request only the values are written.
-import { create } from 'xmlbuilder2';
+import { createXml as create } from '../../core/xml-builder.js';
 import { formatXmlDate } from '../../core/dotnet-datetime.js';
 import { type Field, isDate, type Task } from './fields.js';
 
@@ -29,6 +29,12 @@ const MARK = '\u0001';
  * marker in every element, cut at the markers, and each field's nil element.
  */
 export function taskXmlWriter(fields: readonly Field[]): TaskWriter {
+  // Built on the first XML answer: xmlbuilder2 stays unloaded until then.
+  let write: TaskWriter | undefined;
+  return (task) => (write ??= buildTaskXmlWriter(fields))(task);
+}
+
+function buildTaskXmlWriter(fields: readonly Field[]): TaskWriter {
   const sorted = [...fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const withMarks = create().ele('task', { 'xmlns:i': XSI });
   for (const { name } of sorted) withMarks.ele(name).txt(MARK);
