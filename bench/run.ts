@@ -31,6 +31,7 @@ const taskstub = (extra: string[] = []) => () => start(NODE, [CLI, 'serve', '--p
 const SUBJECTS: Subject[] = [
   { name: 'bare node:http (fixed JSON)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/bare.ts`]) },
   { name: 'Express 5 + ajv (same work)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/express-ajv.ts`]) },
+  { name: 'bare node:http (taskstub\'s answer, precomputed)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/bare-replay.ts`]) },
   { name: 'taskstub: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: taskstub() },
   { name: 'taskstub: Wello JSON create', workload: WELLO_JSON, start: taskstub() },
   { name: 'taskstub: Wello XML in, XML out', workload: WELLO_XML, start: taskstub() },
@@ -124,7 +125,6 @@ async function throughput(): Promise<void> {
     ...summary.map((s) => `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.rps / bare!.rps, 2)} | ${fmt(s.rps / express!.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.errors} | ${s.non2xx} | ${s.rss} |`),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\ntaskstub start to first successful create: median ${fmt(startup)} ms of 5 (${startups.map((x) => fmt(x)).join(', ')})\n`);
-
 }
 
 await main();
