@@ -4,11 +4,14 @@ import express, { type ErrorRequestHandler, type Express, type Request } from 'e
 import type { CoreRequest } from './core/http.js';
 import { deliver, parseQuery } from './deliver.js';
 import { createAdminRouter } from './admin/routes.js';
+import { requireAdminToken } from './admin/token.js';
 import { createStub, type Stub, type StubOptions } from './stub.js';
 
 export interface AppOptions extends StubOptions {
   /** Largest request body accepted (bytes, or a string like "1mb"); default 1 MB. */
   bodyLimit?: number | string;
+  /** When set, every admin call needs `Authorization: Bearer <token>`. */
+  adminToken?: string;
 }
 
 export const DEFAULT_BODY_LIMIT = '1mb';
@@ -30,6 +33,7 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   app.set('etag', false);
   app.locals.stub = stub;
 
+  if (options.adminToken) app.use('/__admin', requireAdminToken(options.adminToken));
   app.use('/__admin', createAdminRouter(stub));
 
   // Every body is read as bytes; each API decides how to parse it.

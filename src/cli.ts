@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_BODY_LIMIT } from './app.js';
+import { isLoopbackHost } from './admin/token.js';
+import { createRequestLogger, type RequestLogger } from './log.js';
 import { createStubServer } from './server.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
@@ -21,18 +23,24 @@ interface ServeArgs {
   'body-limit': string;
   'journal-limit': number;
   'journal-file': string | undefined;
+  'journal-secrets': boolean;
+  'admin-token': string | undefined;
+  log: boolean;
   watch: boolean;
 }
 
-/** Stop accepting, let requests in flight finish, flush the journal file, then exit 0 (DESIGN, CLI). */
-function closeOnSignals(server: Server, stub: Stub): void {
+/** Stop accepting, let requests in flight finish, flush the journal file and the log, then exit 0 (DESIGN, CLI). */
+function closeOnSignals(server: Server, stub: Stub, logger: RequestLogger | undefined): void {
   let closing = false;
   const close = () => {
     if (closing) return;
     closing = true;
     server.close(() => {
       stub.close().then(
-        () => process.exit(0),
+        () => {
+          logger?.flush();
+          process.exit(0);
+        },
         (error: Error) => {
           process.stderr.write(`taskstub: ${error.message}\n`);
           process.exit(1);
@@ -63,7 +71,16 @@ function watchFixtures(stub: Stub, dir: string): void {
   });
 }
 
+/** Beyond loopback the admin API (which can read and rewrite everything) needs a token: refuse to start without one. */
+function checkExposure(args: ServeArgs): void {
+  if (!isLoopbackHost(args.host) && !args['admin-token']) {
+    throw new Error(`--host ${args.host} is reachable from other machines: give an admin token (--admin-token or TASKSTUB_ADMIN_TOKEN), or bind to 127.0.0.1`);
+  }
+}
+
 function serve(args: ServeArgs): void {
+  checkExposure(args);
+  const logger = args.log ? createRequestLogger() : undefined;
   const stub = createStub({
     seed: args.seed,
     clock: args.clock,
@@ -71,8 +88,9 @@ function serve(args: ServeArgs): void {
     auth: args.auth,
     journalLimit: args['journal-limit'],
     journalFile: args['journal-file'],
+    journalSecrets: args['journal-secrets'],
   });
-  const server = createStubServer({ bodyLimit: args['body-limit'] }, stub);
+  const server = createStubServer({ bodyLimit: args['body-limit'], adminToken: args['admin-token'], logger }, stub);
   if (args.watch) watchFixtures(stub, args.fixtures ?? DEFAULT_FIXTURES_DIR);
   server.listen(args.port, args.host, () => {
     const address = server.address();
@@ -84,7 +102,7 @@ function serve(args: ServeArgs): void {
     process.stderr.write(`taskstub: ${error.message}\n`);
     process.exit(1);
   });
-  closeOnSignals(server, stub);
+  closeOnSignals(server, stub, logger);
 }
 
 interface ReplayArgs {
@@ -92,6 +110,7 @@ interface ReplayArgs {
   target: string;
   junit: string | undefined;
   auth: string[] | undefined;
+  'admin-token': string | undefined;
 }
 
 /** `--auth VALUE` for both APIs, or `--auth onlyoffice=VALUE --auth wello=VALUE`. */
@@ -122,7 +141,7 @@ async function runReplay(args: ReplayArgs): Promise<number> {
   }
   const results = await replay(
     files.map((file) => loadScenario(file, registry)),
-    { target: args.target.replace(/\/+$/, ''), registry, auth: authOption(args.auth) },
+    { target: args.target.replace(/\/+$/, ''), registry, auth: authOption(args.auth), adminToken: args['admin-token'] },
   );
   process.stdout.write(textReport(results));
   if (args.junit) writeFileSync(args.junit, junitReport(results));
@@ -153,8 +172,8 @@ await yargs(hideBin(process.argv))
     'Serve the ONLYOFFICE and Wello stubs',
     (y) =>
       y
-        .option('port', { type: 'number', default: Number(process.env.PORT ?? 4010), describe: 'Port (0 picks a free one); env PORT' })
-        .option('host', { type: 'string', default: process.env.HOST ?? '127.0.0.1', describe: 'Address to bind; env HOST' })
+        .option('port', { type: 'number', default: Number(process.env.PORT || 4010), describe: 'Port (0 picks a free one); env PORT' })
+        .option('host', { type: 'string', default: process.env.HOST || '127.0.0.1', describe: 'Address to bind; env HOST' })
         .option('seed', { type: 'number', describe: 'Seed for generated values: same seed, clock and calls give the same bytes' })
         .option('clock', { type: 'string', describe: 'Freeze the clock at this ISO 8601 time' })
         .option('fixtures', { type: 'string', describe: 'Directory of fixture files (default: the shipped fixtures/)' })
@@ -162,6 +181,9 @@ await yargs(hideBin(process.argv))
         .option('body-limit', { type: 'string', default: DEFAULT_BODY_LIMIT, describe: 'Largest request body, e.g. 1mb' })
         .option('journal-limit', { type: 'number', default: DEFAULT_JOURNAL_LIMIT, describe: 'How many calls the journal keeps (the newest)' })
         .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
+        .option('journal-secrets', { type: 'boolean', default: false, describe: 'Show credentials (Authorization, cookies) unmasked in the journal and its exports' })
+        .option('admin-token', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: 'Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback; env TASKSTUB_ADMIN_TOKEN' })
+        .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
         .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' }),
     (args) => {
       try {
@@ -179,7 +201,8 @@ await yargs(hideBin(process.argv))
         .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'Scenario files or directories of them' })
         .option('target', { type: 'string', demandOption: true, describe: 'Base URL, e.g. http://127.0.0.1:4010' })
         .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
-        .option('auth', { type: 'string', array: true, describe: 'Authorization value for steps that send one: VALUE, or onlyoffice=VALUE / wello=VALUE' }),
+        .option('auth', { type: 'string', array: true, describe: 'Authorization value for steps that send one: VALUE, or onlyoffice=VALUE / wello=VALUE' })
+        .option('admin-token', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: 'The stub\'s admin token; env TASKSTUB_ADMIN_TOKEN' }),
     (args) => runReplay(args).then((code) => process.exit(code), fail),
   )
   .command<{ api: ApiChoice; file: string }>(

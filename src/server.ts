@@ -8,6 +8,7 @@ import bytes from 'bytes';
 import type { Express } from 'express';
 import { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
 import { deliver, parseQuery } from './deliver.js';
+import { logRequest, type RequestLogger } from './log.js';
 import { createStub, type Stub } from './stub.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -24,8 +25,9 @@ function needsExpress(req: IncomingMessage): boolean {
   return encoding !== undefined && encoding !== 'identity';
 }
 
-export function createRequestListener(stub: Stub, app: Express, limit: number): RequestListener {
+export function createRequestListener(stub: Stub, app: Express, limit: number, logger?: RequestLogger): RequestListener {
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (logger) logRequest(logger, req, res);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -54,8 +56,13 @@ export function createRequestListener(stub: Stub, app: Express, limit: number): 
   };
 }
 
+export interface StubServerOptions extends AppOptions {
+  /** Logs one line per request, API and admin alike. */
+  logger?: RequestLogger;
+}
+
 /** The server the CLI listens with: the fast path in front of the Express app. */
-export function createStubServer(options: AppOptions = {}, stub: Stub = createStub(options)): Server {
+export function createStubServer(options: StubServerOptions = {}, stub: Stub = createStub(options)): Server {
   const app = createApp(options, stub);
-  return createServer(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit)));
+  return createServer(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), options.logger));
 }

@@ -24,6 +24,8 @@ export interface StubOptions {
   journalLimit?: number;
   /** Append every journal entry to this JSON Lines file. */
   journalFile?: string;
+  /** Show credentials (Authorization, cookies) unmasked in the journal, its exports and its file. */
+  journalSecrets?: boolean;
   /** Seeds every session's random stream; omitted: a random seed, reported by /__admin/health. */
   seed?: number;
   /** An ISO 8601 time to freeze the clock at; omitted: real time. */
@@ -49,6 +51,8 @@ export interface Stub {
   readonly context: StubContext;
   readonly seed: number;
   readonly journal: Journal;
+  /** --journal-secrets: credentials are shown in the journal's views. */
+  readonly journalSecrets: boolean;
   readonly faults: FaultQueue;
   /** Whether an API answers requests to this path. */
   owns(path: string): boolean;
@@ -98,6 +102,7 @@ export function createStub(options: StubOptions = {}): Stub {
   let apis = buildApis();
   const journal = createJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
   const faults = createFaultQueue();
+  const journalSecrets = options.journalSecrets ?? false;
   const file = options.journalFile === undefined ? undefined : openJournalFile(options.journalFile);
 
   /** The fault this call gets: from its own headers, else the oldest queued one that matches. */
@@ -136,6 +141,7 @@ export function createStub(options: StubOptions = {}): Stub {
     context,
     seed,
     journal,
+    journalSecrets,
     faults,
     owns: (path) => apis.some((a) => a.owns(path)),
     handle(req, flags = {}) {
@@ -147,7 +153,7 @@ export function createStub(options: StubOptions = {}): Stub {
       const { result, fault } = answer(api, req, session, flags);
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const entry = journal.add({ session, time, request: req, result, durationMs, fault });
-      file?.append(() => JSON.stringify(render(entry)));
+      file?.append(() => JSON.stringify(render(entry, journalSecrets)));
       return result;
     },
     reset(session) {

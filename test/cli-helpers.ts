@@ -6,6 +6,8 @@ import { ROOT } from './helpers.js';
 export interface RunningCli {
   url: string;
   child: ChildProcess;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
@@ -40,6 +42,7 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Pro
   return {
     url,
     child,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
@@ -51,8 +54,8 @@ export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Pro
 }
 
 /** Runs the CLI to completion and returns its exit code and output. */
-export async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

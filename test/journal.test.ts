@@ -30,7 +30,7 @@ describe('the journal: an entry for every call to either API (DESIGN, Admin API)
     assert.equal(oo.request.method, 'POST');
     assert.equal(oo.request.path, '/api/2.0/crm/task');
     assert.deepEqual(oo.request.query, {});
-    assert.equal(oo.request.headers.authorization, 'some-token');
+    assert.equal(oo.request.headers.authorization, '****', 'credentials are masked unless --journal-secrets');
     assert.deepEqual(oo.request.body, { ...VALID, description: 'd' });
     assert.equal(oo.response.status, 201);
     assert.equal(oo.response.headers['content-type'], 'application/json; charset=utf-8');

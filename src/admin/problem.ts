@@ -5,6 +5,7 @@ import type { ValidationError } from '../core/schemas.js';
 
 export const PROBLEMS = {
   invalidRequest: { status: 400, title: 'The admin request is invalid' },
+  unauthorized: { status: 401, title: 'The admin API needs its token' },
   notFound: { status: 404, title: 'No such admin route' },
   methodNotAllowed: { status: 405, title: 'Method not allowed on this admin route' },
   verificationFailed: { status: 409, title: 'Verification failed' },

@@ -80,17 +80,17 @@ export function createAdminRouter(stub: Stub): Router {
 
   router.get('/requests', (req, res) => {
     const { entries, total, evicted } = listing(req);
-    res.json({ requests: entries.map(render), total, evicted });
+    res.json({ requests: entries.map((e) => render(e, stub.journalSecrets)), total, evicted });
   });
 
   router.get('/requests.jsonl', (req, res) => {
     const { entries } = listing(req);
-    res.type('application/jsonl; charset=utf-8').send(entries.map((e) => `${JSON.stringify(render(e))}\n`).join(''));
+    res.type('application/jsonl; charset=utf-8').send(entries.map((e) => `${JSON.stringify(render(e, stub.journalSecrets))}\n`).join(''));
   });
 
   router.get('/requests.har', (req, res) => {
     const { entries } = listing(req);
-    res.type('application/json; charset=utf-8').attachment('taskstub.har').send(JSON.stringify(toHar(entries)));
+    res.type('application/json; charset=utf-8').attachment('taskstub.har').send(JSON.stringify(toHar(entries, stub.journalSecrets)));
   });
 
   router.post('/requests/count', (req, res) => {

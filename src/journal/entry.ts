@@ -71,7 +71,35 @@ export function requestBody(entry: StoredEntry): ParsedBody {
   return entry.parsedBody;
 }
 
-export function render(entry: StoredEntry): JournalEntry {
+/** What stands in for a credential in the journal's views. */
+export const MASK = '****';
+
+/**
+ * Request headers as the journal shows them. Credentials are masked unless
+ * --journal-secrets: the scheme of an Authorization header stays (tests can
+ * still see that Basic or Bearer was sent), the secret does not; cookies keep
+ * their names. Masked when shown, not when stored, so the hot path pays nothing.
+ */
+export function shownHeaders(headers: RequestHeaders, secrets: boolean): RequestHeaders {
+  if (secrets) return headers;
+  const shown: RequestHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || lower === 'proxy-authorization') shown[name] = maskCredential(String(value));
+    else if (lower === 'cookie') shown[name] = String(value).replace(/=[^;]*/g, `=${MASK}`);
+    else shown[name] = value;
+  }
+  return shown;
+}
+
+function maskCredential(value: string): string {
+  const m = /^(\S+)\s+\S/.exec(value.trim());
+  return m ? `${m[1]} ${MASK}` : MASK;
+}
+
+/** The stored entry as JSON; `secrets` shows credentials unmasked (--journal-secrets). */
+export function render(entry: StoredEntry, secrets = false): JournalEntry {
   const { request, result } = entry;
   const parsed = requestBody(entry);
   const responseBody = parseBody(result.response.headers['content-type'], Buffer.from(result.response.body));
@@ -85,7 +113,7 @@ export function render(entry: StoredEntry): JournalEntry {
       method: request.method,
       path: request.path,
       query: request.query,
-      headers: request.headers,
+      headers: shownHeaders(request.headers, secrets),
       body: parsed.body,
       ...(parsed.rawBody === undefined ? {} : { rawBody: parsed.rawBody }),
     },

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Har, Header } from 'har-format';
 import { formatIso } from '../core/clock.js';
 import { header, type RequestHeaders } from '../core/http.js';
-import type { StoredEntry } from './entry.js';
+import { shownHeaders, type StoredEntry } from './entry.js';
 
 const VERSION = '0.1.0';
 
@@ -11,7 +11,8 @@ function headerList(headers: RequestHeaders | Record<string, string>): Header[] 
   return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => ({ name, value: v })) : value === undefined ? [] : [{ name, value }]));
 }
 
-export function toHar(entries: readonly StoredEntry[]): Har {
+/** `secrets` shows credentials unmasked (--journal-secrets). */
+export function toHar(entries: readonly StoredEntry[], secrets = false): Har {
   return {
     log: {
       version: '1.2',
@@ -28,7 +29,7 @@ export function toHar(entries: readonly StoredEntry[]): Har {
             url: `http://${header(request.headers, 'host') ?? 'localhost'}${request.path}${query ? `?${query}` : ''}`,
             httpVersion: 'HTTP/1.1',
             cookies: [],
-            headers: headerList(request.headers),
+            headers: headerList(shownHeaders(request.headers, secrets)),
             queryString: Object.entries(request.query).map(([name, value]) => ({ name, value })),
             ...(request.body.length > 0 ? { postData: { mimeType: requestType ?? '', text: request.body.toString('utf8') } } : {}),
             headersSize: -1,

@@ -16,6 +16,8 @@ export interface ReplayOptions {
   registry: SchemaRegistry;
   /** Authorization values that replace the ones steps send: for both APIs, or per API. */
   auth?: { onlyoffice?: string; wello?: string };
+  /** The stub's admin token, for the health check and the session resets. */
+  adminToken?: string;
 }
 
 export interface StepResult {
@@ -71,10 +73,12 @@ function pick(body: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
 }
 
+const adminHeaders = (token: string | undefined): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
+
 /** Whether the target is a taskstub (it has the admin API). */
-export async function isStub(target: string): Promise<boolean> {
+export async function isStub(target: string, adminToken?: string): Promise<boolean> {
   try {
-    const res = await fetch(`${target}/__admin/health`);
+    const res = await fetch(`${target}/__admin/health`, { headers: adminHeaders(adminToken) });
     return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
   } catch {
     return false;
@@ -153,7 +157,7 @@ export async function replayScenario(loaded: LoadedScenario, options: ReplayOpti
   if (stub) {
     // A fresh start: the scenario's own session, and any a step names itself.
     const named = scenario.steps.flatMap((step) => Object.entries(step.request.headers ?? {}).filter(([k]) => k.toLowerCase() === 'x-stub-session').map(([, v]) => v));
-    for (const name of new Set([session, ...named])) await fetch(`${options.target}/__admin/reset?session=${encodeURIComponent(name)}`, { method: 'POST' });
+    for (const name of new Set([session, ...named])) await fetch(`${options.target}/__admin/reset?session=${encodeURIComponent(name)}`, { method: 'POST', headers: adminHeaders(options.adminToken) });
   }
   const steps: StepResult[] = [];
   const vars: Record<string, string> = {};
@@ -162,7 +166,7 @@ export async function replayScenario(loaded: LoadedScenario, options: ReplayOpti
 }
 
 export async function replay(scenarios: readonly LoadedScenario[], options: ReplayOptions): Promise<ScenarioResult[]> {
-  const stub = await isStub(options.target);
+  const stub = await isStub(options.target, options.adminToken);
   const results: ScenarioResult[] = [];
   for (const loaded of scenarios) results.push(await replayScenario(loaded, options, stub));
   return results;
