@@ -8,6 +8,7 @@ export const PROBLEMS = {
   unauthorized: { status: 401, title: 'The admin API needs its token' },
   notFound: { status: 404, title: 'No such admin route' },
   methodNotAllowed: { status: 405, title: 'Method not allowed on this admin route' },
+  payloadTooLarge: { status: 413, title: 'The admin request body is too large' },
   verificationFailed: { status: 409, title: 'Verification failed' },
 } as const;
 

@@ -20,6 +20,16 @@ function querySession(req: Request): string | undefined {
   return value;
 }
 
+/** The methods the router's own routes answer at this path (for 405 and Allow). */
+function allowedMethods(router: Router, path: string): string[] {
+  const methods = new Set<string>();
+  for (const layer of router.stack as unknown as { route?: { path: string; methods: Record<string, boolean> }; match(path: string): unknown }[]) {
+    if (layer.route && layer.route.path !== '/{*rest}' && layer.match(path)) for (const m of Object.keys(layer.route.methods)) methods.add(m.toUpperCase());
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
+}
+
 export function createAdminRouter(stub: Stub): Router {
   const router = express.Router();
   const { registry } = stub.context;
@@ -156,14 +166,18 @@ export function createAdminRouter(stub: Stub): Router {
     res.json(stub.state(session));
   });
 
-  router.all('/{*rest}', (req) => {
-    throw new Problem('notFound', `${req.method} ${req.originalUrl} is not an admin route.`);
+  router.all('/{*rest}', (req, res) => {
+    const allowed = allowedMethods(router, req.path);
+    if (allowed.length === 0) throw new Problem('notFound', `${req.method} ${req.originalUrl} is not an admin route.`);
+    res.set('Allow', allowed.join(', '));
+    throw new Problem('methodNotAllowed', `${req.path} answers ${allowed.join(', ')}, not ${req.method}.`);
   });
 
   const problems: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof Problem) return sendProblem(res, error);
     const status = (error as { status?: number }).status;
+    if (status === 413) return sendProblem(res, new Problem('payloadTooLarge', `An admin request body is at most ${ADMIN_BODY_LIMIT}.`));
     if (status && status >= 400 && status < 500) return sendProblem(res, invalid((error as Error).message));
     next(error);
   };

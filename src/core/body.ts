@@ -40,7 +40,14 @@ export function parseForm(text: string): Record<string, string> {
 export const DTD_PROHIBITED =
   'For security reasons DTD is prohibited in this XML document. To enable DTD processing set the DtdProcessing property on XmlReaderSettings to Parse and pass the settings into XmlReader.Create method.';
 
+// fast-xml-parser throws on names like __proto__ (prototype pollution); to .NET
+// they are just unknown elements, ignored. Renamed so no field can match them.
+const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const safeName = (name: string) => (UNSAFE_NAMES.has(name) ? `#unsafe:${name}` : name);
+
 const xmlParser = new XMLParser({
+  transformTagName: safeName,
+  transformAttributeName: safeName,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
@@ -67,7 +74,13 @@ export function parseXml(text: string): { rootName: string; root: XmlNode } {
     const { msg, line, col } = valid.err;
     throw new BodyError('xml', `${msg} Line ${line}, position ${col}.`);
   }
-  const document = xmlParser.parse(text) as Record<string, XmlNode>;
+  let document: Record<string, XmlNode>;
+  try {
+    document = xmlParser.parse(text) as Record<string, XmlNode>;
+  } catch (error) {
+    // Whatever else the parser refuses is the client's bad XML, not a 500.
+    throw new BodyError('xml', (error as Error).message);
+  }
   const names = Object.keys(document);
   if (names.length !== 1) throw new BodyError('xml', 'Root element is missing.');
   const rootName = names[0]!;
