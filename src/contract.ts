@@ -29,7 +29,8 @@ export function responseSchemaName(path: string, status: number): string | undef
   return undefined;
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, processEntities: false, ignoreDeclaration: true });
+// Values untrimmed: a title of " " must read back as " " (the fuzz found the trimmed reading).
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, trimValues: false, processEntities: false, ignoreDeclaration: true });
 
 type Node = string | Record<string, unknown> | undefined;
 
@@ -55,7 +56,8 @@ function fromXml(registry: SchemaRegistry, node: Node, schema: JsonSchema, baseI
     const element = typeof node === 'object' ? node : {};
     const out: Record<string, unknown> = {};
     for (const [name, child] of Object.entries(element)) {
-      if (name.startsWith('@')) continue;
+      // Attributes, and the whitespace between the elements of an indented document.
+      if (name.startsWith('@') || name === '#text') continue;
       const property = (s.properties?.[name] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined)) as JsonSchema | undefined;
       out[name] = property ? fromXml(registry, child as Node, property, base) : child;
     }

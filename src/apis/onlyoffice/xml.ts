@@ -6,7 +6,13 @@ import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 export const XML_UTF8 = 'text/xml; charset=utf-8';
 
 function append(parent: XMLBuilder, name: string, value: unknown): void {
-  if (value === null || value === undefined) return;
+  if (value === undefined) return;
+  // Made from the JSON (API-NOTES API 1, Envelope): a key written as null there
+  // (a contact's currency) is still an element here, an empty one.
+  if (value === null) {
+    parent.ele(name);
+    return;
+  }
   if (Array.isArray(value)) {
     const list = parent.ele(name);
     for (const item of value) append(list, 'item', item);

@@ -3,6 +3,7 @@
 // <Error> in XML (API-NOTES API 2, Validation errors).
 import { createXml as create } from '../../core/xml-builder.js';
 import type { CoreResponse } from '../../core/http.js';
+import { encodeLocalName } from '../../core/xml-names.js';
 import { type ResponseFormat, contentTypeFor } from './negotiate.js';
 
 export const ERRORS = {
@@ -50,12 +51,13 @@ function grouped(modelState: ModelState): Record<string, string[]> {
   return out;
 }
 
+/** HttpError as XML; ModelState keys become element names the way XmlConvert.EncodeLocalName makes them. */
 function errorXml(error: WelloError): string {
   const root = create().ele('Error');
   root.ele('Message').txt(error.message);
   if (error.modelState?.length) {
     const state = root.ele('ModelState');
-    for (const [key, messages] of Object.entries(grouped(error.modelState))) state.ele(key).txt(messages.join(' '));
+    for (const [key, messages] of Object.entries(grouped(error.modelState))) state.ele(encodeLocalName(key)).txt(messages.join(' '));
   }
   return root.end({ headless: true });
 }

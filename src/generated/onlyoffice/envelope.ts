@@ -34,7 +34,7 @@ export interface OnlyofficeTaskWrapper {
    */
   title?: string;
   /**
-   * Task description
+   * Task description; an empty one is echoed as "" (only null is left out)
    */
   description?: string;
   /**
