@@ -21,6 +21,7 @@ COPY fixtures ./fixtures
 USER node
 EXPOSE 4010
 # Mount your own portal data at /fixtures and pass --fixtures /fixtures.
-HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4010)+'/__admin/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# The admin API needs the token here (HOST is not loopback): the check sends it.
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4010)+'/__admin/health',{headers:{Authorization:'Bearer '+process.env.TASKSTUB_ADMIN_TOKEN}}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "dist/cli.js"]
 CMD ["serve"]
