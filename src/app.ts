@@ -5,6 +5,7 @@ import type { CoreRequest } from './core/http.js';
 import { deliver, parseQuery } from './deliver.js';
 import { createAdminRouter } from './admin/routes.js';
 import { requireAdminToken } from './admin/token.js';
+import { createCors, type CorsOptions } from './cors.js';
 import { createStub, type Stub, type StubOptions } from './stub.js';
 
 export interface AppOptions extends StubOptions {
@@ -12,6 +13,8 @@ export interface AppOptions extends StubOptions {
   bodyLimit?: number | string;
   /** When set, every admin call needs `Authorization: Bearer <token>`. */
   adminToken?: string;
+  /** CORS for browsers on other origins; on by default. */
+  cors?: CorsOptions;
 }
 
 export const DEFAULT_BODY_LIMIT = '1mb';
@@ -32,6 +35,10 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   app.disable('x-powered-by');
   app.set('etag', false);
   app.locals.stub = stub;
+
+  // First, so that a preflight is answered before any route or the admin token sees it.
+  const cors = createCors(options.cors);
+  if (cors) app.use(cors);
 
   if (options.adminToken) app.use('/__admin', requireAdminToken(options.adminToken));
   app.use('/__admin', createAdminRouter(stub));

@@ -26,6 +26,8 @@ interface ServeArgs {
   'journal-secrets': boolean;
   'admin-token': string | undefined;
   log: boolean;
+  cors: 'on' | 'off';
+  'cors-origin': string[] | undefined;
   watch: boolean;
 }
 
@@ -90,7 +92,8 @@ function serve(args: ServeArgs): void {
     journalFile: args['journal-file'],
     journalSecrets: args['journal-secrets'],
   });
-  const server = createStubServer({ bodyLimit: args['body-limit'], adminToken: args['admin-token'], logger }, stub);
+  const cors = { enabled: args.cors === 'on', origins: args['cors-origin'] };
+  const server = createStubServer({ bodyLimit: args['body-limit'], adminToken: args['admin-token'], logger, cors }, stub);
   if (args.watch) watchFixtures(stub, args.fixtures ?? DEFAULT_FIXTURES_DIR);
   server.listen(args.port, args.host, () => {
     const address = server.address();
@@ -183,6 +186,8 @@ await yargs(hideBin(process.argv))
         .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
         .option('journal-secrets', { type: 'boolean', default: false, describe: 'Show credentials (Authorization, cookies) unmasked in the journal and its exports' })
         .option('admin-token', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: 'Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback; env TASKSTUB_ADMIN_TOKEN' })
+        .option('cors', { choices: ['on', 'off'] as const, default: 'on' as const, describe: 'CORS for browsers on other origins' })
+        .option('cors-origin', { type: 'string', array: true, describe: 'Allow only this origin (repeat for more); default any' })
         .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
         .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' }),
     (args) => {

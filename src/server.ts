@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import bytes from 'bytes';
 import type { Express } from 'express';
 import { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
+import { createCors, type CorsHandler } from './cors.js';
 import { deliver, parseQuery } from './deliver.js';
 import { logRequest, type RequestLogger } from './log.js';
 import { createStub, type Stub } from './stub.js';
@@ -25,9 +26,25 @@ function needsExpress(req: IncomingMessage): boolean {
   return encoding !== undefined && encoding !== 'identity';
 }
 
-export function createRequestListener(stub: Stub, app: Express, limit: number, logger?: RequestLogger): RequestListener {
+export interface ListenerOptions {
+  logger?: RequestLogger | undefined;
+  /** Runs before any route (the Express app then has CORS off). */
+  cors?: CorsHandler | undefined;
+}
+
+export function createRequestListener(stub: Stub, app: Express, limit: number, options: ListenerOptions = {}): RequestListener {
+  const route = createRouter(stub, app, limit);
+  const { logger, cors } = options;
   return (req: IncomingMessage, res: ServerResponse) => {
     if (logger) logRequest(logger, req, res);
+    if (cors) cors(req, res, () => route(req, res));
+    else route(req, res);
+  };
+}
+
+/** The API routes answered from the core; everything else to Express. */
+function createRouter(stub: Stub, app: Express, limit: number): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -63,6 +80,7 @@ export interface StubServerOptions extends AppOptions {
 
 /** The server the CLI listens with: the fast path in front of the Express app. */
 export function createStubServer(options: StubServerOptions = {}, stub: Stub = createStub(options)): Server {
-  const app = createApp(options, stub);
-  return createServer(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), options.logger));
+  const app = createApp({ ...options, cors: { enabled: false } }, stub);
+  const listener = createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), { logger: options.logger, cors: createCors(options.cors) });
+  return createServer(listener);
 }

@@ -10,6 +10,7 @@ import { createApp, type AppOptions } from '../src/app.js';
 import type { CoreResult } from '../src/core/record.js';
 import { createStub } from '../src/stub.js';
 import { bodyLimitBytes, createRequestListener } from '../src/server.js';
+import { createCors } from '../src/cors.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SEEDS = join(ROOT, '..', 'shared', 'seeds');
@@ -30,9 +31,10 @@ export function agent(options: AppOptions = {}) {
     if (result) produced.push(result);
     return result;
   };
-  const app = createApp({ ...FIXED, ...options }, stub);
-  // TASKSTUB_ADAPTER=node runs the same tests through the CLI's fast node:http path.
-  return request(ADAPTER === 'node' ? createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit)) : app);
+  if (ADAPTER === 'express') return request(createApp({ ...FIXED, ...options }, stub));
+  // TASKSTUB_ADAPTER=node runs the same tests through the CLI's fast node:http path, which does CORS in front of Express.
+  const app = createApp({ ...FIXED, ...options, cors: { enabled: false } }, stub);
+  return request(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), { cors: createCors(options.cors) }));
 }
 
 function responseSchema({ record, response }: CoreResult): string | undefined {
