@@ -219,6 +219,15 @@ await yargs(hideBin(process.argv))
         .positional('file', { type: 'string', demandOption: true }),
     (args) => runValidate(args.api, args.file).then((code) => process.exit(code), fail),
   )
+  .command(
+    'openapi',
+    'Print an OpenAPI 3.1 document of both APIs, made from schemas/',
+    (y) => y,
+    () =>
+      Promise.all([import('./core/schemas.js'), import('./formats.js'), import('./openapi.js')]).then(([{ loadSchemas }, { FORMATS }, { openApiDocument }]) => {
+        process.stdout.write(`${JSON.stringify(openApiDocument(loadSchemas(FORMATS)), null, 2)}\n`);
+      }, fail),
+  )
   .strict()
   .help()
   .parseAsync();

@@ -9,6 +9,7 @@ import type { Stub } from '../stub.js';
 import { render, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
 import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
+import { openApiDocument } from '../openapi.js';
 import { invalid, Problem, sendProblem } from './problem.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
@@ -86,6 +87,10 @@ export function createAdminRouter(stub: Stub): Router {
       clock: clock.frozen ? 'frozen' : 'real',
       journal: { entries: stub.journal.entries().length, limit: stub.journal.limit, evicted: stub.journal.evicted() },
     });
+  });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(registry));
   });
 
   router.get('/requests', (req, res) => {
