@@ -18,6 +18,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
 COPY fixtures ./fixtures
+COPY ui ./ui
 USER node
 EXPOSE 4010
 # Mount your own portal data at /fixtures and pass --fixtures /fixtures.

@@ -37,6 +37,8 @@ function closeOnSignals(server: Server, stub: Stub, logger: RequestLogger | unde
   const close = () => {
     if (closing) return;
     closing = true;
+    // Live page streams never end on their own: end them so that the server can close.
+    stub.journal.endSubscriptions();
     server.close(() => {
       stub.close().then(
         () => {

@@ -10,6 +10,7 @@ import { render, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
 import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
 import { openApiDocument } from '../openapi.js';
+import { addLiveRoutes } from './live.js';
 import { invalid, Problem, sendProblem } from './problem.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
@@ -88,6 +89,8 @@ export function createAdminRouter(stub: Stub): Router {
       journal: { entries: stub.journal.entries().length, limit: stub.journal.limit, evicted: stub.journal.evicted() },
     });
   });
+
+  addLiveRoutes(router, stub);
 
   router.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(registry));

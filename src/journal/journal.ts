@@ -9,7 +9,14 @@ export interface Journal {
   entries(session?: string): StoredEntry[];
   evicted(session?: string): number;
   clear(session?: string): void;
+  /** Calls `listener` on every change (for the live page); returns the unsubscribe. */
+  subscribe(listener: JournalListener): () => void;
+  /** Tells every listener the server is shutting down (live streams end, so that it can). */
+  endSubscriptions(): void;
 }
+
+export type JournalEvent = { kind: 'added'; entry: StoredEntry } | { kind: 'cleared'; session?: string } | { kind: 'closing' };
+export type JournalListener = (event: JournalEvent) => void;
 
 export function createJournal(limit: number): Journal {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--journal-limit must be a positive integer, not ${limit}`);
@@ -19,6 +26,10 @@ export function createJournal(limit: number): Journal {
   let nextId = 1;
   let evictedTotal = 0;
   const evictedBySession = new Map<string, number>();
+  const listeners = new Set<JournalListener>();
+  const emit = (event: JournalEvent) => {
+    for (const listener of listeners) listener(event);
+  };
 
   const all = (): StoredEntry[] => {
     const out: StoredEntry[] = [];
@@ -55,6 +66,7 @@ export function createJournal(limit: number): Journal {
         ring[(start + size) % limit] = entry;
         size++;
       }
+      if (listeners.size > 0) emit({ kind: 'added', entry });
       return entry;
     },
     entries: (session) => (session === undefined ? all() : all().filter((e) => e.session === session)),
@@ -70,6 +82,15 @@ export function createJournal(limit: number): Journal {
         evictedBySession.delete(session);
         refill(kept);
       }
+      emit(session === undefined ? { kind: 'cleared' } : { kind: 'cleared', session });
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    endSubscriptions() {
+      emit({ kind: 'closing' });
+      listeners.clear();
     },
   };
 }

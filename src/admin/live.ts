@@ -1,0 +1,84 @@
+// The live journal page: GET /__admin/ui (one static HTML file, no build
+// step), GET /__admin/events (server-sent events: a summary of each call as
+// it is recorded) and GET /__admin/requests/:id (one call in full, with the
+// raw request and response text for pretty-printing).
+import { readFileSync } from 'node:fs';
+import type { Request, Response, Router } from 'express';
+import { formatIso } from '../core/clock.js';
+import { render, type StoredEntry } from '../journal/entry.js';
+import type { JournalEvent } from '../journal/journal.js';
+import type { Stub } from '../stub.js';
+import { Problem } from './problem.js';
+
+const PAGE = new URL('../../ui/index.html', import.meta.url);
+/** How many past calls a new stream starts with. */
+const BACKLOG = 500;
+const HEARTBEAT_MS = 15_000;
+
+/** What the list shows of one call. */
+export function summary(entry: StoredEntry) {
+  const { record, response } = entry.result;
+  return {
+    id: entry.id,
+    session: entry.session,
+    time: formatIso(entry.time),
+    api: record.api,
+    operation: record.operation,
+    method: entry.request.method,
+    path: entry.request.path,
+    status: response.status,
+    valid: record.valid,
+    errors: record.errors.length,
+    durationMs: entry.durationMs,
+    ...(entry.fault ? { fault: entry.fault } : {}),
+  };
+}
+
+let page: string | undefined;
+
+function sendPage(_req: Request, res: Response): void {
+  page ??= readFileSync(PAGE, 'utf8');
+  res.set('Cache-Control', 'no-store');
+  res.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
+  res.type('html').send(page);
+}
+
+/**
+ * A stream of `entry` events (the summary, id as the event id, so a
+ * reconnecting EventSource resumes after Last-Event-ID) and `cleared` events.
+ * Writes are batched per turn of the event loop, off the request path.
+ */
+function streamEvents(stub: Stub, req: Request, res: Response): void {
+  const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
+  res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${JSON.stringify(summary(entry))}\n\n`;
+  res.write(`retry: 1000\n${stub.journal.entries().filter((e) => e.id > after).slice(-BACKLOG).map(frame).join('')}\n`);
+
+  let pending: string[] = [];
+  const flush = () => {
+    const text = pending.join('');
+    pending = [];
+    res.write(text);
+  };
+  const unsubscribe = stub.journal.subscribe((event: JournalEvent) => {
+    if (event.kind === 'closing') return void res.end();
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(event.kind === 'added' ? frame(event.entry) : `event: cleared\ndata: ${JSON.stringify({ session: event.session ?? null })}\n\n`);
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  res.on('close', () => {
+    unsubscribe();
+    clearInterval(heartbeat);
+  });
+}
+
+export function addLiveRoutes(router: Router, stub: Stub): void {
+  router.get('/ui', sendPage);
+  router.get('/events', (req, res) => streamEvents(stub, req, res));
+  router.get('/requests/:id', (req, res) => {
+    const id = /^\d+$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
+    const entry = stub.journal.entries().find((e) => e.id === id);
+    if (!entry) throw new Problem('notFound', `No call ${String(req.params.id)} in the journal (evicted, cleared, or never made).`);
+    res.json({ ...render(entry, stub.journalSecrets), raw: { request: entry.request.body.toString('utf8'), response: entry.result.response.body } });
+  });
+}
