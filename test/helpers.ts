@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import request from 'supertest';
 import { createApp, type AppOptions } from '../src/app.js';
 import type { CoreResult } from '../src/core/record.js';
 import { createStub } from '../src/stub.js';
-import { bodyLimitBytes, createRequestListener } from '../src/server.js';
+import { bodyLimitBytes, createRequestListener, createStubServer } from '../src/server.js';
 import { createCors } from '../src/cors.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,3 +119,17 @@ export function welloSeedXml(): string {
 
 /** Basic `login:password@domain`, the seed's example credential (API-NOTES API 2, Authentication). */
 export const WELLO_AUTH = { Authorization: `Basic ${Buffer.from('test@wello.solutions:123456@TESTAPI').toString('base64')}` };
+
+/** The CLI's own server (fast path in front of Express) on a free loopback port, with the frozen clock and seed. */
+export async function listening(options: AppOptions = {}): Promise<{ url: string; close(): void }> {
+  const server = createStubServer({ ...FIXED, ...options });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}

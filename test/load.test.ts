@@ -4,24 +4,19 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { connect } from '../src/client/index.js';
-import { createStubServer } from '../src/server.js';
 import { startCli } from './cli-helpers.js';
-import { FIXED, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
+import { listening, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
 const SESSIONS = 10;
 const PER_SESSION = 200;
 
 describe('10 sessions × 200 concurrent creates (DESIGN, Sessions)', () => {
   it('gives every session the ids 1..200 exactly once, and the journal all 2,000 calls with no duplicate id', async () => {
-    const server = createStubServer(FIXED);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, close } = await listening();
     try {
       // Even sessions create Wello tasks (id2), odd ones ONLYOFFICE tasks (task id); all 2,000 at once.
       const calls = Array.from({ length: SESSIONS }, (_, s) =>
@@ -55,8 +50,7 @@ describe('10 sessions × 200 concurrent creates (DESIGN, Sessions)', () => {
         assert.deepEqual(issued.sort((a, b) => a - b), Array.from({ length: PER_SESSION }, (_, i) => i + 1), `journal of load-${s}`);
       }
     } finally {
-      server.closeAllConnections();
-      server.close();
+      close();
     }
   });
 });

@@ -5,15 +5,12 @@
 // Without /usr/bin/chromium the browser tests skip, unless
 // TASKSTUB_REQUIRE_BROWSER=1 (set by .ci/run, which installs chromium).
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createStubServer } from '../src/server.js';
 import { startCli } from './cli-helpers.js';
-import { agent, FIXED, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
+import { agent, listening, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
@@ -22,10 +19,7 @@ const SCREENSHOT = join(ROOT, 'test-output', 'ui.png');
 
 describe('the live journal over HTTP (what the page reads)', () => {
   it('GET /__admin/ui is one HTML page; /__admin/events streams the backlog, then each new call and each clear', async () => {
-    const server = createStubServer(FIXED);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, close } = await listening();
     try {
       const page = await fetch(`${url}/__admin/ui`);
       assert.equal(page.status, 200);
@@ -50,8 +44,7 @@ describe('the live journal over HTTP (what the page reads)', () => {
       await readUntil(/event: cleared\ndata: \{"session":"qa"\}/);
       controller.abort();
     } finally {
-      server.closeAllConnections();
-      server.close();
+      close();
     }
   });
 
@@ -86,12 +79,10 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
   let browser: Browser;
   let page: Page;
   let url: string;
-  const server = createStubServer(FIXED);
+  let close: () => void;
 
   before(async () => {
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ url, close } = await listening());
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     await page.goto(`${url}/__admin/ui`);
@@ -100,8 +91,7 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
 
   after(async () => {
     await browser?.close();
-    server.closeAllConnections();
-    server.close();
+    close();
   });
 
   const rows = () => page.locator('#rows tr:not([hidden])');
