@@ -25,7 +25,7 @@ describe('the npm package', () => {
   it('`npm pack` ships dist with types, schemas, fixtures and the page, and nothing from src, test or bench', async () => {
     // npm test has just built dist; --ignore-scripts packs that build as it is.
     const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT });
-    [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as (typeof packed)[];
+    packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as (typeof packed)[])[0]!;
     const files = packed.files.map((f) => f.path);
     for (const target of [...Object.values(pkg.bin), ...Object.values(pkg.exports).flatMap((e) => [e.types, e.default])]) assert.ok(files.includes(target.replace(/^\.\//, '')), `${target} is packed`);
     for (const needed of ['package.json', 'README.md', 'ui/index.html', 'schemas/wello/task.schema.json', 'fixtures/onlyoffice.json']) assert.ok(files.includes(needed), needed);
