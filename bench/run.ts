@@ -86,6 +86,8 @@ async function main(): Promise<void> {
   if (MEMORY) {
     const million = await memoryRun(1_000_000, []);
     process.stdout.write(`memory: 1,000,000 creates, default journal (10000): RSS ${million.rssMb} MB (${fmt(million.rps)} req/s, ${million.non2xx} non-2xx)\n`);
+    const lean = await memoryRun(1_000_000, ['--low-memory']);
+    process.stdout.write(`memory: 1,000,000 creates, default journal, --low-memory: RSS ${lean.rssMb} MB (${fmt(lean.rps)} req/s, ${lean.non2xx} non-2xx)\n`);
     const big = await memoryRun(100_000, ['--journal-limit', '100000']);
     process.stdout.write(`memory: 100,000 creates, --journal-limit 100000: RSS ${big.rssMb} MB (${fmt(big.rps)} req/s, ${big.non2xx} non-2xx)\n`);
   }

@@ -2,6 +2,7 @@
 // The command line: the only module that reads argv and env and listens.
 import { readFileSync, watch, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_BODY_LIMIT } from './app.js';
@@ -26,6 +27,7 @@ interface ServeArgs {
   'journal-secrets': boolean;
   'admin-token': string | undefined;
   log: boolean;
+  'low-memory': boolean;
   cors: 'on' | 'off';
   'cors-origin': string[] | undefined;
   watch: boolean;
@@ -84,6 +86,8 @@ function checkExposure(args: ServeArgs): void {
 
 function serve(args: ServeArgs): void {
   checkExposure(args);
+  // V8 then collects the old generation sooner: ~25 % less memory for ~15 % less throughput (bench/README.md).
+  if (args['low-memory']) setFlagsFromString('--heap-growing-percent=30');
   const logger = args.log ? createRequestLogger() : undefined;
   const stub = createStub({
     seed: args.seed,
@@ -190,6 +194,7 @@ await yargs(hideBin(process.argv))
         .option('admin-token', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: 'Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback; env TASKSTUB_ADMIN_TOKEN' })
         .option('cors', { choices: ['on', 'off'] as const, default: 'on' as const, describe: 'CORS for browsers on other origins' })
         .option('cors-origin', { type: 'string', array: true, describe: 'Allow only this origin (repeat for more); default any' })
+        .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })
         .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
         .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' }),
     (args) => {

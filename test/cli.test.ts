@@ -27,6 +27,20 @@ describe('taskstub serve (DESIGN, CLI)', () => {
     }
   });
 
+  it('--low-memory serves the same answers (the memory it saves is measured by npm run bench)', async () => {
+    const cli = await startCli(['--port', '0', '--low-memory', '--seed', '5', '--clock', '2026-11-24T10:00:00Z']);
+    const plain = await startCli(['--port', '0', '--seed', '5', '--clock', '2026-11-24T10:00:00Z']);
+    try {
+      const create = async (url: string) => (await fetch(`${url}/api/2.0/crm/task`, { method: 'POST', headers: { ...TOKEN, 'Content-Type': 'application/json' }, body: JSON.stringify(VALID) })).text();
+      assert.equal(await create(cli.url), await create(plain.url));
+      const health = (await (await fetch(`${cli.url}/__admin/health`)).json()) as { memory: { rssMb: number; heapUsedMb: number } };
+      assert.ok(health.memory.rssMb > 0 && health.memory.heapUsedMb > 0);
+    } finally {
+      assert.equal(await cli.stop(), 0);
+      assert.equal(await plain.stop(), 0);
+    }
+  });
+
   it('finishes a request in flight before exiting on SIGTERM', async () => {
     const cli = await startCli(['--port', '0']);
     // A body sent slowly: the request is in flight when the signal arrives.

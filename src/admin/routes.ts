@@ -22,6 +22,14 @@ function querySession(req: Request): string | undefined {
   return value;
 }
 
+const megabytes = (n: number) => Math.round((n / 1048576) * 10) / 10;
+
+/** What the process holds now (the journal is the part that grows). */
+function memory() {
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rssMb: megabytes(rss), heapUsedMb: megabytes(heapUsed) };
+}
+
 /** The methods the router's own routes answer at this path (for 405 and Allow). */
 function allowedMethods(router: Router, path: string): string[] {
   const methods = new Set<string>();
@@ -87,6 +95,7 @@ export function createAdminRouter(stub: Stub): Router {
       seed: stub.seed,
       clock: clock.frozen ? 'frozen' : 'real',
       journal: { entries: stub.journal.entries().length, limit: stub.journal.limit, evicted: stub.journal.evicted() },
+      memory: memory(),
     });
   });
 
