@@ -34,6 +34,12 @@ describe('CORS, on by default', () => {
     assert.equal(error.headers['access-control-allow-origin'], ORIGIN, 'errors too, so the page can read them');
   });
 
+  it('leaves calls without an Origin (curl, CI, servers) untouched: no CORS headers at all', async () => {
+    const res = await agent().post('/api/Task').set(WELLO_AUTH).send({ subject: 's' });
+    assert.equal(res.status, 201);
+    assert.deepEqual(Object.keys(res.headers).filter((h) => h.startsWith('access-control-') || h === 'vary'), []);
+  });
+
   it('cors off: no CORS headers, and OPTIONS goes to the routes as the real servers answer it', async () => {
     const app = agent({ cors: { enabled: false } });
     const res = await app.post('/api/Task').set('Origin', ORIGIN).set(WELLO_AUTH).send({ subject: 's' });
