@@ -70,6 +70,15 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     assert.equal(res.body.response.deadLine, '2026-04-11T03:12:22.4827698Z');
   });
 
+  it('keeps years 1-99 as they are (.NET dates start at year 1; Date.UTC would make 0050 into 1950) and checks leap days by the Gregorian rules', async () => {
+    const app = agent();
+    const deadLine = async (deadline: string) => (await app.post(PATH).set(TOKEN).send({ ...VALID, deadline })).body;
+    assert.equal((await deadLine('0050-03-01T00:00:00Z')).response.deadLine, '0050-03-01T00:00:00.0000000Z');
+    assert.equal((await deadLine('0004-02-29T12:00:00Z')).response.deadLine, '0004-02-29T12:00:00.0000000Z');
+    assert.equal((await deadLine('2000-02-29')).response.deadLine, '2000-02-29T00:00:00.0000000Z');
+    for (const notADay of ['0100-02-29', '1900-02-29', '2026-04-31']) assert.equal((await deadLine(notADay)).statusCode, 400, notADay);
+  });
+
   it('renders an unknown or missing responsibleId as the placeholder user "Profile has been removed" (API-NOTES API 1: responsibleId is not checked)', async () => {
     for (const responsibleId of ['11111111-2222-3333-4444-555555555555', undefined]) {
       const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, responsibleId });

@@ -137,6 +137,14 @@ describe('Wello: the created task (API-NOTES API 2, Success; Serialization)', ()
     assert.equal(res.body.date_closed, '2026-12-01T00:00:00');
   });
 
+  it('keeps years 1-99 as they are, and refuses a 29 February that the Gregorian calendar has not', async () => {
+    const ok = await post().type('application/json').send(json({ subject: 'x', due_date: '0050-03-01T00:00:00Z', date_start: '0004-02-29T00:00:00Z' }));
+    assert.equal(ok.body.due_date, '0050-03-01T00:00:00Z');
+    assert.equal(ok.body.date_start, '0004-02-29T00:00:00Z');
+    const bad = await post().type('application/json').send(json({ subject: 'x', due_date: '1900-02-29T00:00:00Z' }));
+    assert.equal(bad.status, 400);
+  });
+
   it('fills the server fields: new GUID id, id2, contact and company of the caller, defaults, dates, created_by_servicedesk_api, archived', async () => {
     const res = await post().type('application/json').send(json({ subject: 's', id2: 999, archived: true, created_by_servicedesk_api: false, contact_id: '11111111-1111-1111-1111-111111111111', company_id: '11111111-1111-1111-1111-111111111111', modified_dateutc: '2000-01-01T00:00:00Z' }));
     const task = res.body;

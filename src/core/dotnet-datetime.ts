@@ -1,7 +1,7 @@
 // DateTime as Json.NET and DataContractSerializer read and write it: an ISO
 // 8601 time whose zone decides its Kind (Z: Utc; an offset: Local, moved to
 // the server's zone; none: Unspecified), kept to 7 fraction digits.
-import { formatOffset, partsAt, type Ticks, ticksFromParts } from './ticks.js';
+import { daysInMonth, formatOffset, partsAt, type Ticks, ticksFromParts } from './ticks.js';
 
 export type DateKind = 'utc' | 'local' | 'unspecified';
 
@@ -24,7 +24,7 @@ export function parseDotNetDateTime(text: string): DotNetDateTime | undefined {
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const lastDay = month >= 1 && month <= 12 ? daysInMonth(year, month) : 0;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > lastDay || hour > 23 || minute > 59 || second > 59) return undefined;
   const zone = m[8];
   let offset = 0;

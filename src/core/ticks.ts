@@ -16,7 +16,11 @@ export function ticksFromParts(
   parts: { year: number; month: number; day: number; hour: number; minute: number; second: number; fractionTicks: number },
   offsetMinutes: number,
 ): Ticks {
-  const ms = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  // Not Date.UTC: it reads years 0-99 as 1900-1999, and .NET dates start at year 1.
+  const date = new Date(0);
+  date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+  date.setUTCHours(parts.hour, parts.minute, parts.second, 0);
+  const ms = date.getTime();
   return ticksFromMs(ms) + BigInt(parts.fractionTicks) - BigInt(offsetMinutes) * TICKS_PER_MINUTE;
 }
 
@@ -29,17 +33,38 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b < 0n ? q - 1n : q;
 }
 
+/** Days in a month (1-12) of the proleptic Gregorian calendar, as .NET counts them. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// The date and time of the last few whole seconds formatted: every answer
+// writes `created` (now) and usually a deadline, so the same seconds recur.
+const SECOND_CACHE_SIZE = 8;
+const secondCache = new Map<bigint, { date: string; time: string }>();
+
+function dateAndTime(seconds: bigint): { date: string; time: string } {
+  let cached = secondCache.get(seconds);
+  if (cached === undefined) {
+    const date = new Date(Number(seconds) * 1000);
+    cached = {
+      date: `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`,
+      time: `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`,
+    };
+    if (secondCache.size >= SECOND_CACHE_SIZE) secondCache.delete(secondCache.keys().next().value!);
+    secondCache.set(seconds, cached);
+  }
+  return cached;
+}
+
 /** Calendar fields of an instant seen at a UTC offset, with the 7-digit fraction. */
 export function partsAt(ticks: Ticks, offsetMinutes: number) {
-  const local = ticks + BigInt(offsetMinutes) * TICKS_PER_MINUTE;
+  const local = offsetMinutes === 0 ? ticks : ticks + BigInt(offsetMinutes) * TICKS_PER_MINUTE;
   const seconds = floorDiv(local, TICKS_PER_SECOND);
   const fraction = Number(local - seconds * TICKS_PER_SECOND);
-  const date = new Date(Number(seconds) * 1000);
-  return {
-    date: `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`,
-    time: `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`,
-    fraction7: pad(fraction, 7),
-  };
+  const { date, time } = dateAndTime(seconds);
+  return { date, time, fraction7: pad(fraction, 7) };
 }
 
 /** "Z" for UTC, otherwise "+hh:mm" / "-hh:mm" as .NET's K specifier writes it. */

@@ -1,5 +1,5 @@
 // ApiDateTime, as ASC.Specific reads and writes it (API-NOTES API 1, Dates).
-import { formatOffset, partsAt, type Ticks, ticksFromParts } from '../../core/ticks.js';
+import { daysInMonth, formatOffset, partsAt, type Ticks, ticksFromParts } from '../../core/ticks.js';
 
 // One pattern for the seven accepted formats: the time part uses either all
 // colons or all hyphens (backreference \5); fractions have exactly 3 or 7
@@ -7,10 +7,6 @@ import { formatOffset, partsAt, type Ticks, ticksFromParts } from '../../core/ti
 // yyyy-MM-dd.
 const API_DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})([:-])(\d{2})\5(\d{2})(?:\.(\d{3}|\d{7}))?(Z|[+-]\d{2}:\d{2})?)?$/;
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
 
 function offsetFromK(k: string | undefined, portalOffsetMinutes: number): number | undefined {
   if (k === undefined) return portalOffsetMinutes;

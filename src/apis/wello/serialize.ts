@@ -19,7 +19,9 @@ export const taskJson: TaskWriter = (task) => JSON.stringify(task);
 
 // Text escaped as xmlbuilder2 escapes it.
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-const escapeText = (text: string) => text.replace(/[&<>]/g, (c) => XML_ESCAPES[c]!);
+const NEEDS_ESCAPE = /[&<>]/;
+// Most values have nothing to escape: tested first, no replace (and no new string) then.
+const escapeText = (text: string) => (NEEDS_ESCAPE.test(text) ? text.replace(/[&<>]/g, (c) => XML_ESCAPES[c]!) : text);
 
 const MARK = '\u0001';
 
