@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { JsonSchema, SchemaRegistry } from '../../src/core/schemas.js';
 
 const GUID = fc.uuid().chain((id) => fc.constantFrom(id, id.toUpperCase(), `{${id}}`));
-const DATE = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true });
+const DATE = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('2200-12-31T23:59:59Z'), noInvalidDate: true });
 
 /** A value for a string format, valid by the API's own reading of it. */
 const FORMATS: Record<string, fc.Arbitrary<string>> = {
