@@ -95,6 +95,13 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
   });
 
   const rows = () => page.locator('#rows tr:not([hidden])');
+  /** Polls from the test side: the page's CSP (no eval) rules out waitForFunction. */
+  async function waitForRowCount(n: number): Promise<void> {
+    for (let waited = 0; (await page.locator('#rows tr').count()) !== n; waited += 20) {
+      if (waited > 5000) throw new Error(`the page shows ${await page.locator('#rows tr').count()} rows, not ${n}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   const post = (path: string, headers: Record<string, string>, body: string) => fetch(url + path, { method: 'POST', headers, body });
 
   it('shows calls as they arrive', async () => {
@@ -102,7 +109,7 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
     await post('/api/2.0/crm/task', { ...TOKEN, 'Content-Type': 'application/json', 'X-Stub-Session': 'checkout' }, JSON.stringify({ title: 'no deadline', categoryId: 1 }));
     await post('/api/Task', { ...WELLO_AUTH, 'Content-Type': 'application/json', 'X-Stub-Session': 'support' }, JSON.stringify({ subject: 'Printer on fire', task_type_id: 'not-a-guid' }));
     await post('/api/Task', { ...WELLO_AUTH, 'Content-Type': 'application/xml', Accept: 'application/xml', 'X-Stub-Session': 'support' }, '<task xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><subject>Toner</subject></task>');
-    await page.waitForFunction('document.querySelectorAll("#rows tr").length === 4');
+    await waitForRowCount(4);
     assert.equal(await rows().count(), 4);
     assert.equal(await page.locator('#rows tr').first().locator('td').nth(5).textContent(), '/api/Task', 'newest first');
     assert.equal(await page.locator('#count').textContent(), '4 shown of 4');
@@ -155,7 +162,7 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
 
   it('drops the calls of a cleared session', async () => {
     await fetch(`${url}/__admin/requests?session=support`, { method: 'DELETE' });
-    await page.waitForFunction('document.querySelectorAll("#rows tr").length === 2');
+    await waitForRowCount(2);
     assert.equal(await page.locator('#rows tr', { hasText: 'support' }).count(), 0);
   });
 });
