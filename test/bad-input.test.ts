@@ -142,6 +142,8 @@ for (const [api, cases] of Object.entries(TABLE) as [Api, Case[]][]) {
 
 describe('wrong types and huge strings in every field', () => {
   const app = agent();
+  const { registry } = createStub({ seed: 1 }).context;
+  const fieldsOf = (name: string) => Object.keys(registry.get(name).properties ?? {}).sort();
   const ONLYOFFICE_WRONG: Record<string, unknown> = {
     title: { an: 'object' },
     description: ['a', 'list'],
@@ -187,6 +189,11 @@ describe('wrong types and huge strings in every field', () => {
     created_by_servicedesk_api: 'maybe',
     modified_dateutc: 'x',
   };
+  it('covers every field of both request schemas', () => {
+    assert.deepEqual(Object.keys(ONLYOFFICE_WRONG).sort(), fieldsOf('onlyoffice/create-task-request'));
+    assert.deepEqual(Object.keys(WELLO_WRONG).sort(), fieldsOf('wello/task'));
+  });
+
   for (const [field, value] of Object.entries(WELLO_WRONG)) {
     it(`Wello ${field} = ${JSON.stringify(value)} → 400 with ModelState for task.${field}`, async () => {
       const body = { subject: 'ok', ...{ [field]: value } };
@@ -202,7 +209,6 @@ describe('wrong types and huge strings in every field', () => {
   // refuses it; the others have no limit in the seeds, so the real servers take
   // it and it is echoed. ONLYOFFICE's entityType must name an entity (check 1).
   const HUGE = 'é'.repeat(200_000);
-  const { registry } = createStub({ seed: 1 }).context;
   const stringFields = (name: string) =>
     Object.entries(registry.get(name).properties ?? {}).filter(([, p]) => p.type === 'string' || (Array.isArray(p.type) && p.type.includes('string')));
 
