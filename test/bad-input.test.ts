@@ -69,6 +69,8 @@ function commonCases(api: 'onlyoffice' | 'wello'): Case[] {
     { name: 'malformed XML', type: 'text/xml', body: `<${root}><${field}>x</${root}>`, status: 400 },
     { name: 'XML with a DOCTYPE and an external entity (XXE)', type: 'text/xml', body: XXE(root, field), status: 400 },
     { name: 'XML entity expansion ("billion laughs")', type: 'text/xml', body: LAUGHS(root, field), status: 400 },
+    { name: 'an XML entity no DTD declares (&nbsp;)', type: 'text/xml', body: `<${root}><${field}>a&nbsp;b</${field}></${root}>`, status: 400 },
+    { name: 'an XML character reference to a non-character (&#0;)', type: 'text/xml', body: `<${root}><${field}>a&#0;b</${field}></${root}>`, status: 400 },
     { name: '50-level nested JSON objects in a field', type: 'application/json', body: `{"${field}":${nested(50, '1')},"deadline":"2026-12-01T09:00:00Z","categoryId":1}`, status: 400 },
     { name: '5,000-level nested JSON arrays as the body', type: 'application/json', body: nestedArray(5000), status: 400 },
     { name: '50-level nested XML elements in a field', type: 'text/xml', body: `<${root}><${field}>${nestedXml(50)}</${field}></${root}>`, status: 400 },

@@ -172,6 +172,12 @@ describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', 
     assert.equal(query.body.response.title, 'Query');
   });
 
+  it('decodes XML character references in a text/xml body', async () => {
+    const res = await agent().post(PATH).set(TOKEN).type('text/xml').send('<task><title>Caf&#233; &amp; co</title><deadline>2026-12-01T09:00:00Z</deadline><categoryId>1</categoryId></task>');
+    assert.equal(res.status, 201);
+    assert.equal(res.body.response.title, 'Café & co');
+  });
+
   it('reads parameter names in any letter case', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ Title: 'Upper', DEADLINE: '2026-12-01', categoryid: 3 });
     assert.equal(res.status, 201);

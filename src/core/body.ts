@@ -57,8 +57,49 @@ const xmlParser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   processEntities: true,
-  htmlEntities: false,
+  // Decodes character references (&#233; &#x41;) in one pass with the five
+  // predefined entities; any other named entity was refused before parsing.
+  htmlEntities: true,
 });
+
+const PREDEFINED_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+/** References outside CDATA sections and comments, where & is only text. */
+const REFERENCE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);/g;
+
+/** XML 1.0's Char production: what a character reference may name. */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+function lineAndPosition(text: string, index: number): string {
+  const before = text.slice(0, index);
+  const line = before.split('\n').length;
+  return `Line ${line}, position ${index - before.lastIndexOf('\n')}.`;
+}
+
+/**
+ * What XmlReader refuses and fast-xml-parser would let through: a named
+ * entity other than the five predefined ones (there is no DTD to declare it),
+ * and a character reference to something that is not an XML character.
+ * The wording is .NET's; the position is [inferred].
+ */
+function checkReferences(text: string): void {
+  if (!text.includes('&')) return;
+  for (const m of text.matchAll(REFERENCE)) {
+    const reference = m[1];
+    if (reference === undefined) continue;
+    const at = lineAndPosition(text, m.index + 1);
+    if (reference.startsWith('#')) {
+      const code = reference[1] === 'x' ? parseInt(reference.slice(2), 16) : parseInt(reference.slice(1), 10);
+      if (!isXmlChar(code)) {
+        // The character itself cannot be shown: it is not one an XML (or JSON) answer can carry.
+        throw new BodyError('xml', `'.', hexadecimal value 0x${code.toString(16).toUpperCase().padStart(2, '0')}, is an invalid character. ${at}`);
+      }
+    } else if (!PREDEFINED_ENTITIES.has(reference)) {
+      throw new BodyError('xml', `Reference to undeclared entity '${reference}'. ${at}`);
+    }
+  }
+}
 
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
 
@@ -74,6 +115,7 @@ export function parseXml(text: string): { rootName: string; root: XmlNode } {
     const { msg, line, col } = valid.err;
     throw new BodyError('xml', `${msg} Line ${line}, position ${col}.`);
   }
+  checkReferences(text);
   let document: Record<string, XmlNode>;
   try {
     document = xmlParser.parse(text) as Record<string, XmlNode>;
