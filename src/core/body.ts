@@ -1,6 +1,7 @@
 // Turns request bytes into values. Each parser reports failure as data (a
 // BodyError) so that each API can answer in its own error shape.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readFlatXml } from './flat-xml.js';
 
 export class BodyError extends Error {
   constructor(
@@ -106,10 +107,21 @@ export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
 /**
  * Parses an XML document into { rootName, root }. A DOCTYPE is refused before
  * anything is read, so neither external entities (XXE) nor entity expansion
- * can happen.
+ * can happen. Flat documents (what clients send) take the fast scanner; the
+ * rest the validator and the full parser, with the same result.
  */
 export function parseXml(text: string): { rootName: string; root: XmlNode } {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
+  const flat = readFlatXml(text, safeName);
+  if (flat) {
+    checkReferences(text);
+    return flat;
+  }
+  return parseXmlFully(text);
+}
+
+/** The slow way, for every document: fast-xml-parser's validator, the reference check, its parser. */
+export function parseXmlFully(text: string): { rootName: string; root: XmlNode } {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
