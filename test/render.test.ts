@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonWriter, renderByShape, shapeOf } from '../src/core/render.js';
+import fc from 'fast-check';
+import { jsonValue, jsonWriter, renderByShape, shapeOf } from '../src/core/render.js';
 import { createStub } from '../src/stub.js';
 
 const registry = createStub({ seed: 1 }).context.registry;
@@ -29,5 +30,16 @@ describe('render: DataContract rules (API-NOTES API 1, The task in the response)
     assert.deepEqual(renderByShape(contact, { displayName: 'D', isCompany: false, id: 4 }), {
       displayName: 'D', isCompany: false, isPrivate: null, isShared: null, shareType: null, currency: null, canEdit: null, canDelete: null, id: 4,
     });
+  });
+});
+
+describe('jsonValue: JSON.stringify without the call for plain strings and numbers', () => {
+  it('writes exactly what JSON.stringify writes, for any string (quotes, controls, lone surrogates, emoji), number, boolean or null', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\ud800', '\udfff', 'é', '😀', 'a', '/') }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null)), (value) => {
+        assert.equal(jsonValue(value), JSON.stringify(value));
+      }),
+      { seed: 20261124, numRuns: 3000 },
+    );
   });
 });

@@ -55,6 +55,18 @@ export function renderByShape(shape: Shape, value: Readonly<Record<string, unkno
 }
 
 
+/** Characters JSON.stringify escapes: quotes, backslashes, controls and lone surrogates. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify's text for a value, without its call for the common plain strings and numbers. */
+export function jsonValue(value: unknown): string {
+  if (typeof value === 'string') return NEEDS_JSON_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
+}
+
 /**
  * The same rules as renderByShape, written straight to JSON text by a writer
  * compiled once per schema. A frozen value (fixture data: users, categories)
@@ -71,7 +83,7 @@ export function jsonWriter(shape: Shape): (value: Readonly<Record<string, unknow
       const { name, required, prefix, write: child } = keys[i]!;
       const field = value[name] ?? null;
       if (!required && (field === null || isDefault(field))) continue;
-      const text = child && field !== null && typeof field === 'object' && !Array.isArray(field) ? child(field as Record<string, unknown>) : JSON.stringify(field);
+      const text = child && field !== null && typeof field === 'object' && !Array.isArray(field) ? child(field as Record<string, unknown>) : jsonValue(field);
       parts.push(prefix + text);
     }
     return `{${parts.join(',')}}`;
