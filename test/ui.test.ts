@@ -160,6 +160,25 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
     assert.ok(existsSync(SCREENSHOT));
   });
 
+  it('with an admin token, asks for it, then goes live', async () => {
+    const guarded = await listening({ adminToken: 'ui-secret' });
+    const other = await browser.newPage();
+    try {
+      await fetch(`${guarded.url}/api/Task`, { method: 'POST', headers: { ...WELLO_AUTH, 'Content-Type': 'application/json' }, body: '{"subject":"guarded"}' });
+      await other.goto(`${guarded.url}/__admin/ui`);
+      await other.locator('#auth.shown').waitFor();
+      assert.equal(await other.locator('#conn').textContent(), 'needs the admin token');
+      await other.fill('#token', 'ui-secret');
+      await other.click('#token-go');
+      await other.locator('#conn.live').waitFor();
+      await other.locator('#rows tr', { hasText: '/api/Task' }).waitFor();
+      assert.equal(await other.locator('#rows tr').count(), 1);
+    } finally {
+      await other.close();
+      guarded.close();
+    }
+  });
+
   it('drops the calls of a cleared session', async () => {
     await fetch(`${url}/__admin/requests?session=support`, { method: 'DELETE' });
     await waitForRowCount(2);
