@@ -3,13 +3,19 @@
 // benchmark need no per-request output, and stdout stays the one
 // "listening" line that scripts read.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, { type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type Pino from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { sessionName, SESSION_HEADER } from './core/sessions.js';
 
 export type RequestLogger = Logger;
 
+const require = createRequire(import.meta.url);
+
 /** A logger that writes to stderr without blocking the request path; flush() it before exit. */
-export function createRequestLogger(destination: number | pino.DestinationStream = 2): RequestLogger {
+export function createRequestLogger(destination: number | DestinationStream = 2): RequestLogger {
+  // Loaded here, not at start: most runs never log, and pino is a tenth of the start-up time.
+  const pino = require('pino') as typeof Pino;
   const stream = typeof destination === 'number' ? pino.destination({ dest: destination, sync: false }) : destination;
   return pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' }, stream);
 }

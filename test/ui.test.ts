@@ -60,6 +60,25 @@ describe('the live journal over HTTP (what the page reads)', () => {
     assert.match(missing.headers['content-type']!, /problem\+json/);
   });
 
+  it('a page that goes away mid-stream leaves the server serving: nothing is written to the closed stream', async () => {
+    const { url, close } = await listening();
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`${url}/__admin/events`, { signal: controller.signal });
+      const reader = res.body!.getReader();
+      await reader.read();
+      // Calls whose events are queued for the stream, then the page leaves before they are flushed.
+      const calls = Array.from({ length: 20 }, () => fetch(`${url}/api/Task`, { method: 'POST', headers: { ...WELLO_AUTH, 'Content-Type': 'application/json' }, body: '{"subject":"s"}' }));
+      controller.abort();
+      await Promise.all(calls);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await fetch(`${url}/__admin/health`)).status, 200);
+      assert.equal(((await (await fetch(`${url}/__admin/requests`)).json()) as { total: number }).total, 20);
+    } finally {
+      close();
+    }
+  });
+
   it('SIGTERM ends open event streams, so the CLI still exits 0', async () => {
     const cli = await startCli(['--port', '0']);
     const res = await fetch(`${cli.url}/__admin/events`);

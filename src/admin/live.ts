@@ -55,17 +55,19 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
   res.write(`retry: 1000\n${stub.journal.entries().filter((e) => e.id > after).slice(-BACKLOG).map(frame).join('')}\n`);
 
   let pending: string[] = [];
+  // A stream can end (the page went away, or shutdown) between a call and its flush.
+  const open = () => !res.writableEnded && !res.destroyed;
   const flush = () => {
     const text = pending.join('');
     pending = [];
-    res.write(text);
+    if (open()) res.write(text);
   };
   const unsubscribe = stub.journal.subscribe((event: JournalEvent) => {
-    if (event.kind === 'closing') return void res.end();
+    if (event.kind === 'closing') return void (open() && res.end());
     if (pending.length === 0) setImmediate(flush);
     pending.push(event.kind === 'added' ? frame(event.entry) : `event: cleared\ndata: ${JSON.stringify({ session: event.session ?? null })}\n\n`);
   });
-  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => open() && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   res.on('close', () => {
     unsubscribe();
     clearInterval(heartbeat);
