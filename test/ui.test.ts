@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startCli } from './cli-helpers.js';
-import { agent, listening, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createStubServer } from '../src/server.js';
+import { createStub } from '../src/stub.js';
+import { agent, FIXED, listening, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
@@ -76,6 +80,30 @@ describe('the live journal over HTTP (what the page reads)', () => {
       assert.equal(((await (await fetch(`${url}/__admin/requests`)).json()) as { total: number }).total, 20);
     } finally {
       close();
+    }
+  });
+
+  it('shutdown ends an open stream at once, even with an event queued for it, and the server keeps answering until it closes', async () => {
+    const stub = createStub(FIXED);
+    const server = createStubServer(FIXED, stub);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const res = await fetch(`${url}/__admin/events`);
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      await reader.read();
+      // The call queues its event for the next turn; the shutdown ends the stream in this one.
+      stub.handle({ method: 'POST', path: '/api/Task', query: {}, headers: { 'content-type': 'application/json', authorization: WELLO_AUTH.Authorization }, body: Buffer.from('{"subject":"s"}') });
+      stub.journal.endSubscriptions();
+      let rest = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += chunk.value;
+      assert.doesNotMatch(rest, /event: entry/, 'the stream ended before the flush');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal((await fetch(`${url}/__admin/health`)).status, 200, 'and the server is still up');
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 
