@@ -169,6 +169,9 @@ async function runValidate(api: ApiChoice, file: string): Promise<number> {
   return 1;
 }
 
+/** --admin-token, for serve and replay alike: the flag, else TASKSTUB_ADMIN_TOKEN. */
+const adminTokenOption = (describe: string) => ({ type: 'string' as const, default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: `${describe}; env TASKSTUB_ADMIN_TOKEN` });
+
 function fail(error: unknown): never {
   process.stderr.write(`taskstub: ${(error as Error).message}\n`);
   process.exit(1);
@@ -191,7 +194,7 @@ await yargs(hideBin(process.argv))
         .option('journal-limit', { type: 'number', default: DEFAULT_JOURNAL_LIMIT, describe: 'How many calls the journal keeps (the newest)' })
         .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
         .option('journal-secrets', { type: 'boolean', default: false, describe: 'Show credentials (Authorization, cookies) unmasked in the journal and its exports' })
-        .option('admin-token', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: 'Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback; env TASKSTUB_ADMIN_TOKEN' })
+        .option('admin-token', adminTokenOption('Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback'))
         .option('cors', { choices: ['on', 'off'] as const, default: 'on' as const, describe: 'CORS for browsers on other origins' })
         .option('cors-origin', { type: 'string', array: true, describe: 'Allow only this origin (repeat for more); default any' })
         .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })
@@ -214,7 +217,7 @@ await yargs(hideBin(process.argv))
         .option('target', { type: 'string', demandOption: true, describe: 'Base URL, e.g. http://127.0.0.1:4010' })
         .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
         .option('auth', { type: 'string', array: true, describe: 'Authorization value for steps that send one: VALUE, or onlyoffice=VALUE / wello=VALUE' })
-        .option('admin-token', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: 'The stub\'s admin token; env TASKSTUB_ADMIN_TOKEN' }),
+        .option('admin-token', adminTokenOption('The stub\'s admin token')),
     (args) => runReplay(args).then((code) => process.exit(code), fail),
   )
   .command<{ api: ApiChoice; file: string }>(

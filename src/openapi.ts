@@ -8,8 +8,7 @@ import { ERRORS as WELLO_ERRORS } from './apis/wello/errors.js';
 import { DELAY_HEADER, FAULT_HEADER } from './faults.js';
 import { SESSION_HEADER } from './core/sessions.js';
 import { SCHEMA_BASE, schemaId, type SchemaRegistry } from './core/schemas.js';
-
-const VERSION = '0.1.0';
+import { taskstubVersion } from './version.js';
 
 /** The schema files of the two APIs, in the order the document lists them. */
 const API_SCHEMAS = [
@@ -166,7 +165,7 @@ export function openApiDocument(registry: SchemaRegistry): Json {
     openapi: '3.1.0',
     info: {
       title: 'taskstub: ONLYOFFICE CRM and Wello ServiceDesk create-task APIs',
-      version: VERSION,
+      version: taskstubVersion(),
       description: 'The two create-task APIs as taskstub serves them, made from its JSON Schemas (schemas/). The X-Stub-* headers are taskstub\'s own; the real servers ignore them.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',

@@ -6,7 +6,7 @@ import type { Api, HandleOptions } from './core/api.js';
 import { createClock, formatIso, parseClockOption } from './core/clock.js';
 import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
-import { compileAll, loadSchemas } from './core/schemas.js';
+import { compileNow, loadSchemas } from './core/schemas.js';
 import { createSessionStore, sessionName, SESSION_HEADER } from './core/sessions.js';
 import { parseBody, render } from './journal/entry.js';
 import { openJournalFile } from './journal/file.js';
@@ -86,7 +86,7 @@ function faultHeaderProblem(error: FaultHeaderError) {
 
 export function createStub(options: StubOptions = {}): Stub {
   const registry = loadSchemas(FORMATS);
-  compileAll(registry, START_SCHEMAS);
+  compileNow(registry, START_SCHEMAS);
   const seed = options.seed ?? randomInt(2 ** 31);
   const fixturesDir = options.fixtures ?? DEFAULT_FIXTURES_DIR;
   const context: StubContext = {

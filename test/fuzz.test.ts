@@ -45,14 +45,14 @@ const report = (statuses: number[]) => Object.entries(statuses.reduce<Record<num
 
 describe('what the fuzz found, kept as examples', () => {
   const basic = { authorization: WELLO_AUTH.Authorization };
-  it('Wello: a ModelState key with [0] is written as an XML name the way XmlConvert.EncodeLocalName does (it was a 500)', () => {
+  it('Wello: a ModelState key with [0] is written as an XML name the way XmlConvert.EncodeLocalName does (it was a 500; API-NOTES API 2, Validation errors: In XML)', () => {
     const result = stub.handle({ method: 'POST', path: '/api/Task', query: {}, headers: { ...basic, 'content-type': 'application/json', accept: 'application/xml' }, body: Buffer.from('{"subject":[') })!;
     assert.equal(result.response.status, 400);
     assert.match(result.response.body, /<ModelState><task\.subject_x005B_0_x005D_>Unexpected end when reading JSON\. Path 'subject\[0\]'/);
     check({ path: '/api/Task', headers: { ...basic, 'content-type': 'application/json', accept: 'application/xml' }, body: Buffer.from('{"subject":[1,') });
   });
 
-  it('ONLYOFFICE: an empty description is echoed as "", and a title of one space reads back as one space from XML', () => {
+  it('ONLYOFFICE: an empty description is echoed as "", and a title of one space reads back as one space from XML (only null/false/0 are left out: API-NOTES API 1, The task in the response)', () => {
     const json = stub.handle({ method: 'POST', path: '/api/2.0/crm/task', query: {}, headers: { authorization: TOKEN.Authorization, 'content-type': 'application/json' }, body: Buffer.from('{"title":" ","description":"","deadline":"2026-12-01T09:00:00Z","categoryId":1}') })!;
     assert.equal((JSON.parse(json.response.body) as { response: { description: string } }).response.description, '');
     assert.equal(check({ path: '/api/2.0/crm/task.xml', headers: { authorization: TOKEN.Authorization, 'content-type': 'text/xml' }, body: Buffer.from('<task><title> </title><deadline>2026-12-01T09:00:00Z</deadline><categoryId>1</categoryId></task>') }), 201);

@@ -10,7 +10,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import request from 'supertest';
 import { createApp, type AppOptions } from '../src/app.js';
 import type { CoreResult } from '../src/core/record.js';
-import { createStub } from '../src/stub.js';
+import { createStub, type Stub } from '../src/stub.js';
 import { bodyLimitBytes, createRequestListener, createStubServer } from '../src/server.js';
 import { createCors } from '../src/cors.js';
 
@@ -121,12 +121,14 @@ export function welloSeedXml(): string {
 export const WELLO_AUTH = { Authorization: `Basic ${Buffer.from('test@wello.solutions:123456@TESTAPI').toString('base64')}` };
 
 /** The CLI's own server (fast path in front of Express) on a free loopback port, with the frozen clock and seed. */
-export async function listening(options: AppOptions = {}): Promise<{ url: string; close(): void }> {
-  const server = createStubServer({ ...FIXED, ...options });
+export async function listening(options: AppOptions = {}): Promise<{ url: string; stub: Stub; close(): void }> {
+  const stub = createStub({ ...FIXED, ...options });
+  const server = createStubServer({ ...FIXED, ...options }, stub);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stub,
     close() {
       server.closeAllConnections();
       server.close();

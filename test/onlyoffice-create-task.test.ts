@@ -70,7 +70,7 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     assert.equal(res.body.response.deadLine, '2026-04-11T03:12:22.4827698Z');
   });
 
-  it('keeps years 1-99 as they are (.NET dates start at year 1; Date.UTC would make 0050 into 1950) and checks leap days by the Gregorian rules', async () => {
+  it('keeps years 1-99 as they are (.NET dates start at year 1; Date.UTC would make 0050 into 1950) and checks leap days by the Gregorian rules (API-NOTES API 1, Dates)', async () => {
     const app = agent();
     const deadLine = async (deadline: string) => (await app.post(PATH).set(TOKEN).send({ ...VALID, deadline })).body;
     assert.equal((await deadLine('0050-03-01T00:00:00Z')).response.deadLine, '0050-03-01T00:00:00.0000000Z');
@@ -172,7 +172,7 @@ describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', 
     assert.equal(query.body.response.title, 'Query');
   });
 
-  it('decodes XML character references in a text/xml body', async () => {
+  it('decodes XML character references in a text/xml body (API-NOTES API 1, Routes and format: text/xml elements read as name/value pairs)', async () => {
     const res = await agent().post(PATH).set(TOKEN).type('text/xml').send('<task><title>Caf&#233; &amp; co</title><deadline>2026-12-01T09:00:00Z</deadline><categoryId>1</categoryId></task>');
     assert.equal(res.status, 201);
     assert.equal(res.body.response.title, 'Café & co');

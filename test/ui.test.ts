@@ -10,11 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startCli } from './cli-helpers.js';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createStubServer } from '../src/server.js';
-import { createStub } from '../src/stub.js';
-import { agent, FIXED, listening, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
+import { agent, listening, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
@@ -84,11 +80,7 @@ describe('the live journal over HTTP (what the page reads)', () => {
   });
 
   it('shutdown ends an open stream at once, even with an event queued for it, and the server keeps answering until it closes', async () => {
-    const stub = createStub(FIXED);
-    const server = createStubServer(FIXED, stub);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { url, stub, close } = await listening();
     try {
       const res = await fetch(`${url}/__admin/events`);
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -102,8 +94,7 @@ describe('the live journal over HTTP (what the page reads)', () => {
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal((await fetch(`${url}/__admin/health`)).status, 200, 'and the server is still up');
     } finally {
-      server.closeAllConnections();
-      server.close();
+      close();
     }
   });
 

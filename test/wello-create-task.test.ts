@@ -137,14 +137,14 @@ describe('Wello: the created task (API-NOTES API 2, Success; Serialization)', ()
     assert.equal(res.body.date_closed, '2026-12-01T00:00:00');
   });
 
-  it('decodes XML character references and the five predefined entities in one pass; CDATA stays as written', async () => {
+  it('decodes XML character references and the five predefined entities in one pass; CDATA stays as written (XML as DataContractSerializer reads it: API-NOTES API 2, Serialization)', async () => {
     const res = await post().type('application/xml').set('Accept', 'application/json').send('<task><subject>caf&#233; &#x41; &amp;#233; &lt;b&gt;</subject><remark><![CDATA[&amp; stays]]></remark></task>');
     assert.equal(res.status, 201);
     assert.equal(res.body.subject, 'café A &#233; <b>');
     assert.equal(res.body.remark, '&amp; stays');
   });
 
-  it('keeps years 1-99 as they are, and refuses a 29 February that the Gregorian calendar has not', async () => {
+  it('keeps years 1-99 as they are, and refuses a 29 February that the Gregorian calendar has not (.NET DateTime: API-NOTES API 2, Serialization; a bad date: Validation errors)', async () => {
     const ok = await post().type('application/json').send(json({ subject: 'x', due_date: '0050-03-01T00:00:00Z', date_start: '0004-02-29T00:00:00Z' }));
     assert.equal(ok.body.due_date, '0050-03-01T00:00:00Z');
     assert.equal(ok.body.date_start, '0004-02-29T00:00:00Z');

@@ -1,7 +1,7 @@
 // Turns request bytes into values. Each parser reports failure as data (a
 // BodyError) so that each API can answer in its own error shape.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { readFlatXml } from './flat-xml.js';
+import { PREDEFINED_ENTITIES, readFlatXml } from './flat-xml.js';
 
 export class BodyError extends Error {
   constructor(
@@ -63,7 +63,6 @@ const xmlParser = new XMLParser({
   htmlEntities: true,
 });
 
-const PREDEFINED_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 /** References outside CDATA sections and comments, where & is only text. */
 const REFERENCE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);/g;
 
@@ -96,7 +95,7 @@ function checkReferences(text: string): void {
         // The character itself cannot be shown: it is not one an XML (or JSON) answer can carry.
         throw new BodyError('xml', `'.', hexadecimal value 0x${code.toString(16).toUpperCase().padStart(2, '0')}, is an invalid character. ${at}`);
       }
-    } else if (!PREDEFINED_ENTITIES.has(reference)) {
+    } else if (!Object.hasOwn(PREDEFINED_ENTITIES, reference)) {
       throw new BodyError('xml', `Reference to undeclared entity '${reference}'. ${at}`);
     }
   }

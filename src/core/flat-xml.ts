@@ -8,18 +8,20 @@
 // fast-xml-parser was half of a Wello XML create.
 import type { XmlNode } from './body.js';
 
-const ATTRIBUTE = new RegExp(`\\s+(?:[A-Za-z_][\\w.-]*:)?([A-Za-z_][\\w.-]*)\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
+/** ` name="value"`: the qualified name, its local part, and the value in either quotes. */
+const ATTRIBUTE = /\s+((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const DECLARATION = /^\uFEFF?(?:<\?xml\s[^?<>]*\?>)?/y;
 /** An element's qualified name: an optional prefix, then the local name. */
 const OPEN = /<((?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*)/y;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The five entities XML predefines: with no DTD, the only named ones there are. */
+export const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
 
 /** Text with its references decoded; the references were checked before (checkReferences). */
 function decode(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(REFERENCE, (_, hex: string | undefined, dec: string | undefined, name: string | undefined) =>
-    name ? ENTITIES[name]! : String.fromCodePoint(hex ? parseInt(hex, 16) : parseInt(dec!, 10)),
+    name ? PREDEFINED_ENTITIES[name]! : String.fromCodePoint(hex ? parseInt(hex, 16) : parseInt(dec!, 10)),
   );
 }
 
@@ -44,15 +46,14 @@ function readOpenTag(text: string, at: number): Tag | undefined {
     ATTRIBUTE.lastIndex = position;
     const attribute = ATTRIBUTE.exec(text);
     if (!attribute) break;
-    const raw = text.slice(position, ATTRIBUTE.lastIndex).trim();
-    const qualifiedName = raw.slice(0, raw.indexOf('=')).trim();
+    const qualifiedName = attribute[1]!;
     if (seen.has(qualifiedName)) return undefined; // a duplicate attribute: the validator's to report
     seen.add(qualifiedName);
     position = ATTRIBUTE.lastIndex;
     // removeNSPrefix: namespace declarations are dropped, prefixes removed.
     if (qualifiedName === 'xmlns' || qualifiedName.startsWith('xmlns:')) continue;
     // The @ prefix keeps any attribute name off the prototype (@__proto__ is a plain key).
-    attributes[`@${attribute[1]!}`] = decode(attribute[2] ?? attribute[3] ?? '');
+    attributes[`@${attribute[2]!}`] = decode(attribute[3] ?? attribute[4] ?? '');
   }
   while (position < text.length && /\s/.test(text[position]!)) position++;
   if (text.startsWith('/>', position)) return { qualified: open[1]!, attributes, selfClosing: true, end: position + 2 };

@@ -54,7 +54,6 @@ export function renderByShape(shape: Shape, value: Readonly<Record<string, unkno
   return out;
 }
 
-
 /** Characters JSON.stringify escapes: quotes, backslashes, controls and lone surrogates. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
 const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;

@@ -3,9 +3,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Har, Header } from 'har-format';
 import { formatIso } from '../core/clock.js';
 import { header, type RequestHeaders } from '../core/http.js';
+import { taskstubVersion } from '../version.js';
 import { shownHeaders, type StoredEntry } from './entry.js';
-
-const VERSION = '0.1.0';
 
 function headerList(headers: RequestHeaders | Record<string, string>): Header[] {
   return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => ({ name, value: v })) : value === undefined ? [] : [{ name, value }]));
@@ -16,7 +15,7 @@ export function toHar(entries: readonly StoredEntry[], secrets = false): Har {
   return {
     log: {
       version: '1.2',
-      creator: { name: 'taskstub', version: VERSION },
+      creator: { name: 'taskstub', version: taskstubVersion() },
       entries: entries.map(({ request, result, time, durationMs }) => {
         const query = new URLSearchParams(request.query).toString();
         const requestType = header(request.headers, 'content-type');

@@ -3,6 +3,7 @@
 // every answer is also checked against the response schemas: a contract
 // drift check.
 import { XMLParser } from 'fast-xml-parser';
+import { connect } from '../client/index.js';
 import type { SchemaRegistry } from '../core/schemas.js';
 import { apiForPath, contractErrors } from '../contract.js';
 import type { Fault } from '../faults.js';
@@ -73,12 +74,10 @@ function pick(body: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
 }
 
-const adminHeaders = (token: string | undefined): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
-
 /** Whether the target is a taskstub (it has the admin API). */
 export async function isStub(target: string, adminToken?: string): Promise<boolean> {
   try {
-    const res = await fetch(`${target}/__admin/health`, { headers: adminHeaders(adminToken) });
+    const res = await fetch(`${target}/__admin/health`, { headers: adminToken ? { Authorization: `Bearer ${adminToken}` } : {} });
     return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
   } catch {
     return false;
@@ -157,7 +156,7 @@ export async function replayScenario(loaded: LoadedScenario, options: ReplayOpti
   if (stub) {
     // A fresh start: the scenario's own session, and any a step names itself.
     const named = scenario.steps.flatMap((step) => Object.entries(step.request.headers ?? {}).filter(([k]) => k.toLowerCase() === 'x-stub-session').map(([, v]) => v));
-    for (const name of new Set([session, ...named])) await fetch(`${options.target}/__admin/reset?session=${encodeURIComponent(name)}`, { method: 'POST', headers: adminHeaders(options.adminToken) });
+    for (const name of new Set([session, ...named])) await connect(options.target, { session: name, adminToken: options.adminToken }).reset();
   }
   const steps: StepResult[] = [];
   const vars: Record<string, string> = {};
