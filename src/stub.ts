@@ -100,7 +100,12 @@ export function createStub(options: StubOptions = {}): Stub {
   // ONLYOFFICE owns /api/2.0/ and is asked first; Wello answers the rest of /api/.
   const buildApis = (): Api[] => [createOnlyofficeApi(context), createWelloApi(context)];
   let apis = buildApis();
-  const journal = createJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT);
+  // A call whose check the API deferred is checked again, by the API that answered it, when it is read.
+  const journal = createJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT, (name, operation, request) => {
+    const api = apis.find((a) => a.name === name);
+    if (!api?.check) throw new Error(`the ${name} API recorded a deferred check it cannot make`);
+    return api.check(operation, request);
+  });
   const faults = createFaultQueue();
   const journalSecrets = options.journalSecrets ?? false;
   const file = options.journalFile === undefined ? undefined : openJournalFile(options.journalFile);
@@ -126,8 +131,9 @@ export function createStub(options: StubOptions = {}): Stub {
       fault = faultFor(req, api, session);
     } catch (error) {
       if (!(error instanceof FaultHeaderError)) throw error;
-      const result = api.handle(req, { ...flags, dropped: true });
-      return { result: { ...result, response: faultHeaderProblem(error) } };
+      const result: StubResult = api.handle(req, { ...flags, dropped: true });
+      result.response = faultHeaderProblem(error);
+      return { result };
     }
     if (!fault) return { result: api.handle(req, flags) };
     const result: StubResult = api.handle(req, { ...flags, forcedStatus: fault.status, dropped: fault.reset });

@@ -52,7 +52,7 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
   const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${JSON.stringify(summary(entry))}\n\n`;
-  res.write(`retry: 1000\n${stub.journal.entries().filter((e) => e.id > after).slice(-BACKLOG).map(frame).join('')}\n`);
+  res.write(`retry: 1000\n${stub.journal.newest(BACKLOG, after).map(frame).join('')}\n`);
 
   let pending: string[] = [];
   // A stream can end (the page went away, or shutdown) between a call and its flush.
@@ -79,7 +79,7 @@ export function addLiveRoutes(router: Router, stub: Stub): void {
   router.get('/events', (req, res) => streamEvents(stub, req, res));
   router.get('/requests/:id', (req, res) => {
     const id = /^\d+$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    const entry = stub.journal.entries().find((e) => e.id === id);
+    const entry = stub.journal.get(id);
     if (!entry) throw new Problem('notFound', `No call ${String(req.params.id)} in the journal (evicted, cleared, or never made).`);
     res.json({ ...render(entry, stub.journalSecrets), raw: { request: entry.request.body.toString('utf8'), response: entry.result.response.body } });
   });

@@ -94,7 +94,7 @@ export function createAdminRouter(stub: Stub): Router {
       status: 'ok',
       seed: stub.seed,
       clock: clock.frozen ? 'frozen' : 'real',
-      journal: { entries: stub.journal.entries().length, limit: stub.journal.limit, evicted: stub.journal.evicted() },
+      journal: { entries: stub.journal.size, limit: stub.journal.limit, evicted: stub.journal.evicted() },
       memory: memory(),
     });
   });

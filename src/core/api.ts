@@ -1,6 +1,6 @@
 // What every API module gives the core.
 import type { CoreRequest } from './http.js';
-import type { ApiName, CoreResult } from './record.js';
+import type { ApiName, Check, CoreResult } from './record.js';
 
 export interface HandleOptions {
   /** The body was over the limit and was not read. */
@@ -16,6 +16,8 @@ export interface Api {
   /** Whether requests to this path are this API's to answer. */
   owns(path: string): boolean;
   handle(req: CoreRequest, options?: HandleOptions): CoreResult;
+  /** The verdict on a call whose result was `checkedLater`, from the request alone. */
+  check?: Check;
 }
 
 /** The answer to a dropped call: nothing is sent; the adapter resets the connection. */

@@ -1,12 +1,21 @@
 // The bounded journal: the newest `limit` entries in a ring, and how many
 // were evicted, overall and per session (DESIGN principle 4).
+import { ByteWriter } from './bytes.js';
+import { decodeEntry, encodeEntry, type Recheck } from './codec.js';
 import type { StoredEntry } from './entry.js';
+import { RecordRing } from './record-ring.js';
 
 export interface Journal {
   readonly limit: number;
   add(entry: Omit<StoredEntry, 'id'>): StoredEntry;
+  /** How many entries are held. */
+  readonly size: number;
   /** Entries oldest first, optionally of one session. */
   entries(session?: string): StoredEntry[];
+  /** The entry with this id, if it is still held. */
+  get(id: number): StoredEntry | undefined;
+  /** The newest `count` entries with an id above `afterId`, oldest first. */
+  newest(count: number, afterId: number): StoredEntry[];
   evicted(session?: string): number;
   clear(session?: string): void;
   /** Calls `listener` on every change (for the live page); returns the unsubscribe. */
@@ -18,11 +27,14 @@ export interface Journal {
 export type JournalEvent = { kind: 'added'; entry: StoredEntry } | { kind: 'cleared'; session?: string } | { kind: 'closing' };
 export type JournalListener = (event: JournalEvent) => void;
 
-export function createJournal(limit: number): Journal {
+export function createJournal(limit: number, recheck: Recheck): Journal {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--journal-limit must be a positive integer, not ${limit}`);
-  let ring: (StoredEntry | undefined)[] = new Array<StoredEntry | undefined>(limit);
-  let start = 0;
-  let size = 0;
+  // Entries are stored as bytes (codec.ts) in a ring outside the V8 heap; the
+  // id and session of each slot stay beside it, for filtering and eviction counts.
+  const ring = new RecordRing(limit);
+  const ids = new Float64Array(limit);
+  let sessions: string[] = new Array<string>(limit);
+  const writer = new ByteWriter();
   let nextId = 1;
   let evictedTotal = 0;
   const evictedBySession = new Map<string, number>();
@@ -31,21 +43,44 @@ export function createJournal(limit: number): Journal {
     for (const listener of listeners) listener(event);
   };
 
-  const all = (): StoredEntry[] => {
-    const out: StoredEntry[] = [];
-    for (let k = 0; k < size; k++) out.push(ring[(start + k) % limit]!);
-    return out;
+  const entryAt = (k: number): StoredEntry => {
+    const slot = ring.slot(k);
+    return { id: ids[slot]!, session: sessions[slot]!, ...decodeEntry(ring.bytes(k), recheck) };
   };
 
-  function refill(entries: StoredEntry[]): void {
-    ring = new Array<StoredEntry | undefined>(limit);
-    entries.forEach((e, k) => (ring[k] = e));
-    start = 0;
-    size = entries.length;
+  function select(session: string | undefined): StoredEntry[] {
+    const out: StoredEntry[] = [];
+    for (let k = 0; k < ring.size; k++) if (session === undefined || sessions[ring.slot(k)] === session) out.push(entryAt(k));
+    return out;
+  }
+
+  /** The age (0 the oldest) of the first entry whose id is above `id` (or at it, with `inclusive`); ids grow with age. */
+  function firstAbove(id: number, inclusive = false): number {
+    let low = 0;
+    let high = ring.size;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const at = ids[ring.slot(mid)]!;
+      if (inclusive ? at < id : at <= id) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   return {
     limit,
+    get size() {
+      return ring.size;
+    },
+    get(id) {
+      const k = firstAbove(id, true);
+      return k < ring.size && ids[ring.slot(k)] === id ? entryAt(k) : undefined;
+    },
+    newest(count, afterId) {
+      const out: StoredEntry[] = [];
+      for (let k = Math.max(firstAbove(afterId), ring.size - count); k < ring.size; k++) out.push(entryAt(k));
+      return out;
+    },
     add(fields) {
       const entry: StoredEntry = {
         id: nextId++,
@@ -56,31 +91,36 @@ export function createJournal(limit: number): Journal {
         durationMs: fields.durationMs,
         fault: fields.fault,
       };
-      if (size === limit) {
-        const old = ring[start]!;
+      if (ring.size === limit) {
+        const old = sessions[ring.slot(0)]!;
         evictedTotal++;
-        evictedBySession.set(old.session, (evictedBySession.get(old.session) ?? 0) + 1);
-        ring[start] = entry;
-        start = (start + 1) % limit;
-      } else {
-        ring[(start + size) % limit] = entry;
-        size++;
+        evictedBySession.set(old, (evictedBySession.get(old) ?? 0) + 1);
+        ring.shift();
       }
+      encodeEntry(writer, entry);
+      const slot = ring.push(writer.bytes());
+      ids[slot] = entry.id;
+      sessions[slot] = entry.session;
       if (listeners.size > 0) emit({ kind: 'added', entry });
       return entry;
     },
-    entries: (session) => (session === undefined ? all() : all().filter((e) => e.session === session)),
+    entries: select,
     evicted: (session) => (session === undefined ? evictedTotal : (evictedBySession.get(session) ?? 0)),
     clear(session) {
+      const kept = ring.retain((k) => session !== undefined && sessions[ring.slot(k)] !== session);
+      const keptIds = kept.map((slot) => ids[slot]!);
+      const keptSessions = kept.map((slot) => sessions[slot]!);
+      sessions = new Array<string>(limit);
+      keptIds.forEach((id, slot) => {
+        ids[slot] = id;
+        sessions[slot] = keptSessions[slot]!;
+      });
       if (session === undefined) {
-        refill([]);
         evictedTotal = 0;
         evictedBySession.clear();
       } else {
-        const kept = all().filter((e) => e.session !== session);
         evictedTotal -= evictedBySession.get(session) ?? 0;
         evictedBySession.delete(session);
-        refill(kept);
       }
       emit(session === undefined ? { kind: 'cleared' } : { kind: 'cleared', session });
     },

@@ -3,7 +3,7 @@
 import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
-import { type CallRecord, fromAjvErrors, type IssuedIds } from '../../core/record.js';
+import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
 import { jsonWriter, renderByShape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
@@ -23,6 +23,7 @@ const SUFFIX = /\.(json|xml|tml)$/i;
 const MAX_TOKENS = 10_000;
 
 type Operation = 'createTask' | 'authenticate';
+const isOperation = (name: string): name is Operation => name === 'createTask' || name === 'authenticate';
 
 function route(method: string, path: string): Operation | undefined {
   const name = path.replace(ONLYOFFICE_PATHS, '').replace(SUFFIX, '').toLowerCase();
@@ -132,6 +133,11 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     return { valid: errors.length === 0, errors };
   }
 
+  /** The verdict on a stored request: it is bound again, so a record keeps nothing of the call but the request. */
+  function check(operation: string, req: CoreRequest): Verdict {
+    return validation(isOperation(operation) ? { operation, issued: {} } : undefined, req);
+  }
+
   function run(call: Call, req: CoreRequest, format: ResponseFormat): CoreResponse {
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
     const now = ctx.clock.now();
@@ -167,26 +173,13 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   return {
     name: 'onlyoffice',
     owns: (path) => ONLYOFFICE_PATHS.test(path),
+    check,
     handle(req, options = {}) {
       const operation = route(req.method, req.path);
       const call: Call | undefined = operation && { operation, issued: {} };
       const response = respond(req, call, responseFormat(req), options);
       // The schema check is for the journal only: made when someone reads it, not on the request path.
-      // It binds the stored request again then, so the journal keeps nothing of this call but the request.
-      let checked: Pick<CallRecord, 'valid' | 'errors'> | undefined;
-      const check = () => (checked ??= validation(operation && { operation, issued: {} }, req));
-      const record: CallRecord = {
-        api: 'onlyoffice',
-        operation: operation ?? 'unknown',
-        issued: call?.issued ?? {},
-        get valid() {
-          return check().valid;
-        },
-        get errors() {
-          return check().errors;
-        },
-      };
-      return { response, record };
+      return new CheckedLater(response, 'onlyoffice', operation ?? 'unknown', call?.issued ?? {}, req, check);
     },
   };
 }

@@ -1,0 +1,192 @@
+// A journal entry to bytes and back, so that the journal can hold its
+// entries outside the V8 heap (record-ring.ts). Everything an entry holds
+// round-trips exactly, key order included; only the record of a call whose
+// check was deferred (CoreResult.checkedLater) is stored without its
+// verdict, which is computed again from the stored request when read.
+import type { CoreRequest, CoreResponse, RequestHeaders } from '../core/http.js';
+import { type ApiName, type CallRecord, CheckedLater, type CoreResult, type IssuedIds, type RequestError, type Verdict } from '../core/record.js';
+import type { Ticks } from '../core/ticks.js';
+import type { Fault } from '../generated/admin/fault.js';
+import { ByteReader, type ByteWriter } from './bytes.js';
+
+/** What an entry holds besides its id and session, which the journal keeps beside the bytes. */
+export interface EntryFields {
+  time: Ticks;
+  request: CoreRequest;
+  result: CoreResult;
+  durationMs: number;
+  fault?: Fault | undefined;
+}
+
+/** Computes a deferred record's verdict from the stored request (the API's own check). */
+export type Recheck = (api: ApiName, operation: string, request: CoreRequest) => Verdict;
+
+const INVALID = 0;
+const VALID = 1;
+const DEFERRED = 2;
+const HAS_FAULT = 4;
+
+const HAS_TASK_ID = 1;
+const HAS_ID2 = 2;
+const HAS_GUIDS = 4;
+const HAS_TOKEN = 8;
+
+const HEADER_STRING = 0;
+const HEADER_LIST = 1;
+
+export function encodeEntry(w: ByteWriter, fields: EntryFields): void {
+  const { request, result } = fields;
+  // A deferred verdict is not computed here: the identity of the call is read from the result itself.
+  const deferred = result instanceof CheckedLater;
+  const identity: Omit<CallRecord, 'valid' | 'errors'> = deferred ? result : result.record;
+  w.reset();
+  w.i64(fields.time);
+  w.f64(fields.durationMs);
+  const verdict = deferred ? DEFERRED : result.record.valid ? VALID : INVALID;
+  w.u8(verdict | (fields.fault ? HAS_FAULT : 0));
+  w.str(request.method);
+  w.str(request.path);
+  writePairs(w, request.query);
+  writeRequestHeaders(w, request.headers);
+  w.raw(request.body);
+  writeResponse(w, result.response);
+  w.str(identity.api);
+  w.str(identity.operation);
+  if (!deferred) writeErrors(w, result.record.errors);
+  writeIssued(w, identity.issued);
+  if (fields.fault) w.str(JSON.stringify(fields.fault));
+}
+
+export function decodeEntry(bytes: Buffer, recheck: Recheck): EntryFields {
+  const r = new ByteReader(bytes);
+  const time = r.i64();
+  const durationMs = r.f64();
+  const flags = r.u8();
+  const request: CoreRequest = { method: r.str(), path: r.str(), query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
+  const response = readResponse(r);
+  const api = r.str() as ApiName;
+  const operation = r.str();
+  const verdict = flags & 3;
+  const errors = verdict === DEFERRED ? undefined : readErrors(r);
+  const issued = readIssued(r);
+  const fault = flags & HAS_FAULT ? (JSON.parse(r.str()) as Fault) : undefined;
+  const result: CoreResult = errors
+    ? { response, record: { api, operation, valid: verdict === VALID, errors, issued } }
+    : new CheckedLater(response, api, operation, issued, request, (op, req) => recheck(api, op, req));
+  return { time, request, result, durationMs, fault };
+}
+
+function writePairs(w: ByteWriter, pairs: Record<string, string>): void {
+  const count = w.u32Later();
+  let n = 0;
+  for (const name in pairs) {
+    w.str(name);
+    w.str(pairs[name]!);
+    n++;
+  }
+  w.u32At(count, n);
+}
+
+function readPairs(r: ByteReader): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (let n = r.u32(); n > 0; n--) {
+    const name = r.str();
+    pairs[name] = r.str();
+  }
+  return pairs;
+}
+
+function writeRequestHeaders(w: ByteWriter, headers: RequestHeaders): void {
+  const count = w.u32Later();
+  let n = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    w.str(name);
+    if (typeof value === 'string') {
+      w.u8(HEADER_STRING);
+      w.str(value);
+    } else {
+      w.u8(HEADER_LIST);
+      w.u32(value.length);
+      for (const item of value) w.str(item);
+    }
+    n++;
+  }
+  w.u32At(count, n);
+}
+
+function readRequestHeaders(r: ByteReader): RequestHeaders {
+  const headers: RequestHeaders = {};
+  for (let n = r.u32(); n > 0; n--) {
+    const name = r.str();
+    if (r.u8() === HEADER_STRING) {
+      headers[name] = r.str();
+    } else {
+      const list: string[] = [];
+      for (let k = r.u32(); k > 0; k--) list.push(r.str());
+      headers[name] = list;
+    }
+  }
+  return headers;
+}
+
+function writeResponse(w: ByteWriter, response: CoreResponse): void {
+  w.u32(response.status);
+  writePairs(w, response.headers);
+  w.str(response.body);
+}
+
+function readResponse(r: ByteReader): CoreResponse {
+  return { status: r.u32(), headers: readPairs(r), body: r.str() };
+}
+
+function writeErrors(w: ByteWriter, errors: readonly RequestError[]): void {
+  w.u32(errors.length);
+  for (const e of errors) {
+    w.str(e.path);
+    w.str(e.message);
+  }
+}
+
+function readErrors(r: ByteReader): RequestError[] {
+  const errors: RequestError[] = [];
+  for (let n = r.u32(); n > 0; n--) errors.push({ path: r.str(), message: r.str() });
+  return errors;
+}
+
+/** The ids a call issued, in the order the API set them (the journal shows them as they were). */
+function writeIssued(w: ByteWriter, issued: IssuedIds): void {
+  const keys = (Object.keys(issued) as (keyof IssuedIds)[]).filter((key) => issued[key] !== undefined);
+  w.u8(keys.length);
+  for (const key of keys) {
+    const value = issued[key];
+    if (key === 'taskId' || key === 'id2') {
+      w.u8(key === 'taskId' ? HAS_TASK_ID : HAS_ID2);
+      w.f64(value as number);
+    } else if (key === 'guids') {
+      w.u8(HAS_GUIDS);
+      const guids = value as string[];
+      w.u32(guids.length);
+      for (const guid of guids) w.str(guid);
+    } else {
+      w.u8(HAS_TOKEN);
+      w.str(value as string);
+    }
+  }
+}
+
+function readIssued(r: ByteReader): IssuedIds {
+  const issued: IssuedIds = {};
+  for (let n = r.u8(); n > 0; n--) {
+    const kind = r.u8();
+    if (kind === HAS_TASK_ID) issued.taskId = r.f64();
+    else if (kind === HAS_ID2) issued.id2 = r.f64();
+    else if (kind === HAS_GUIDS) {
+      const guids: string[] = [];
+      for (let k = r.u32(); k > 0; k--) guids.push(r.str());
+      issued.guids = guids;
+    } else issued.token = r.str();
+  }
+  return issued;
+}

@@ -1,0 +1,217 @@
+// The journal's storage outside the V8 heap: the byte ring, the entry codec,
+// and the journal's reads by id and age. The admin API's view of the journal
+// is tested in journal.test.ts; these check that what is stored comes back
+// exactly, whatever the sizes and the order of adds, evictions and clears.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { CoreRequest } from '../src/core/http.js';
+import { type CallRecord, CheckedLater, type CoreResult, type Verdict } from '../src/core/record.js';
+import { ByteWriter } from '../src/journal/bytes.js';
+import { decodeEntry, encodeEntry, type EntryFields } from '../src/journal/codec.js';
+import { createJournal } from '../src/journal/journal.js';
+import { RecordRing } from '../src/journal/record-ring.js';
+
+/** A record of n bytes that says which record it is in every byte. */
+const recordOf = (tag: number, n: number) => Buffer.alloc(n, tag % 251);
+
+describe('RecordRing: variable-length records, first in first out, in one reused buffer', () => {
+  type Command = { kind: 'push'; size: number } | { kind: 'shift' } | { kind: 'retain'; keepEvery: number };
+  const command: fc.Arbitrary<Command> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('push' as const), size: fc.nat(12) }) },
+    { weight: 3, arbitrary: fc.constant({ kind: 'shift' as const }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('retain' as const), keepEvery: fc.integer({ min: 1, max: 3 }) }) },
+  );
+
+  it('holds exactly what a plain array would, through growth, wrap-around and compaction (model-based)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.array(command, { maxLength: 300 }), (limit, capacity, commands) => {
+        const ring = new RecordRing(limit, capacity);
+        const model: { tag: number; size: number }[] = [];
+        let tag = 0;
+        for (const c of commands) {
+          if (c.kind === 'push') {
+            if (model.length === limit) {
+              ring.shift();
+              model.shift();
+            }
+            tag++;
+            ring.push(recordOf(tag, c.size));
+            model.push({ tag, size: c.size });
+          } else if (c.kind === 'shift') {
+            ring.shift();
+            model.shift();
+          } else {
+            const kept = ring.retain((k) => k % c.keepEvery === 0);
+            assert.equal(kept.length, model.filter((_, k) => k % c.keepEvery === 0).length);
+            model.splice(0, model.length, ...model.filter((_, k) => k % c.keepEvery === 0));
+          }
+          assert.equal(ring.size, model.length);
+          model.forEach((m, k) => assert.ok(ring.bytes(k).equals(recordOf(m.tag, m.size)), `record ${k} after ${c.kind}`));
+        }
+      }),
+      { numRuns: 1000, seed: 7 },
+    );
+  });
+
+  it('reuses its buffer once it holds the working set: a steady stream of records does not grow it', () => {
+    const ring = new RecordRing(100);
+    for (let i = 0; i < 1000; i++) {
+      if (ring.size === 100) ring.shift();
+      ring.push(recordOf(i, 1400));
+    }
+    const settled = ring.capacity;
+    for (let i = 0; i < 100_000; i++) {
+      ring.shift();
+      ring.push(recordOf(i, 1400));
+    }
+    assert.equal(ring.capacity, settled);
+    assert.ok(settled < 100 * 1400 * 2, `capacity ${settled} for 140,000 bytes held`);
+  });
+
+  it('refuses a push into a full ring (the journal evicts first)', () => {
+    const ring = new RecordRing(1);
+    ring.push(recordOf(1, 3));
+    assert.throws(() => ring.push(recordOf(2, 3)), /full ring/);
+  });
+});
+
+/** Objects with Object.prototype, as the adapters build them (fast-check may make null-prototype ones). */
+const plain: typeof fc.record = ((model: never, options?: object) => fc.record(model, { ...options, noNullPrototype: true } as never)) as typeof fc.record;
+const plainDictionary = <T>(key: fc.Arbitrary<string>, value: fc.Arbitrary<T>, options: { maxKeys: number }) => fc.dictionary(key, value, { ...options, noNullPrototype: true });
+const text = fc.string({ unit: 'binary', maxLength: 120 });
+const headerName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
+const request: fc.Arbitrary<CoreRequest> = plain({
+  method: fc.constantFrom('POST', 'GET', 'PUT', 'DELETE'),
+  path: text,
+  query: plainDictionary(text, text, { maxKeys: 3 }),
+  headers: plainDictionary(headerName, fc.oneof(text, fc.array(text, { maxLength: 3 })), { maxKeys: 6 }),
+  body: fc.uint8Array({ maxLength: 2000 }).map((bytes) => Buffer.from(bytes)),
+});
+const record: fc.Arbitrary<CallRecord> = plain({
+  api: fc.constantFrom('onlyoffice' as const, 'wello' as const),
+  operation: text,
+  valid: fc.boolean(),
+  errors: fc.array(plain({ path: text, message: text }), { maxLength: 3 }),
+  issued: plain(
+    { taskId: fc.nat(), id2: fc.nat(), guids: fc.array(fc.uuid(), { maxLength: 2 }), token: text },
+    { requiredKeys: [] },
+  ),
+});
+const entryFields: fc.Arbitrary<EntryFields> = plain(
+  {
+    time: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    request,
+    result: plain({
+      response: plain({ status: fc.integer({ min: 0, max: 999 }), headers: plainDictionary(headerName, text, { maxKeys: 4 }), body: fc.string({ unit: 'binary', maxLength: 3000 }) }),
+      record,
+    }),
+    durationMs: fc.double({ noNaN: true }),
+    fault: plain({ delayMs: fc.nat(), status: fc.integer({ min: 400, max: 599 }), empty: fc.constant(true as const), reset: fc.constant(true as const) }, { requiredKeys: [] }),
+  },
+  { requiredKeys: ['time', 'request', 'result', 'durationMs'] },
+);
+
+const noRecheck = () => assert.fail('a stored verdict must not be recomputed');
+
+describe('the entry codec: every field of a journal entry round-trips through bytes', () => {
+  it('decode(encode(entry)) equals the entry, key order included (fast-check)', () => {
+    const writer = new ByteWriter();
+    fc.assert(
+      fc.property(entryFields, (fields) => {
+        encodeEntry(writer, fields);
+        const decoded = decodeEntry(Buffer.from(writer.bytes()), noRecheck);
+        assert.deepEqual(decoded, { fault: undefined, ...fields });
+        assert.deepEqual(Object.keys(decoded.request.headers), Object.keys(fields.request.headers));
+        assert.deepEqual(Object.keys(decoded.result.response.headers), Object.keys(fields.result.response.headers));
+      }),
+      { numRuns: 500, seed: 11 },
+    );
+  });
+
+  it('drops headers whose value is undefined, as HTTP never sends them', () => {
+    const writer = new ByteWriter();
+    const fields: EntryFields = {
+      time: 1n,
+      request: { method: 'POST', path: '/p', query: {}, headers: { a: 'x', b: undefined }, body: Buffer.alloc(0) },
+      result: { response: { status: 201, headers: {}, body: '' }, record: { api: 'wello', operation: 'createTask', valid: true, errors: [], issued: {} } },
+      durationMs: 0,
+    };
+    encodeEntry(writer, fields);
+    assert.deepEqual(decodeEntry(writer.bytes(), noRecheck).request.headers, { a: 'x' });
+  });
+
+  it('a lone surrogate is stored as U+FFFD, as the wire carries it (UTF-8 has no lone surrogates)', () => {
+    const writer = new ByteWriter();
+    const response = { status: 400, headers: {}, body: 'bad: \ud800!' };
+    encodeEntry(writer, { time: 1n, request: { method: 'POST', path: '/p', query: {}, headers: {}, body: Buffer.alloc(0) }, result: { response, record: { api: 'wello', operation: 'x', valid: false, errors: [], issued: {} } }, durationMs: 0 });
+    assert.equal(decodeEntry(writer.bytes(), noRecheck).result.response.body, Buffer.from(response.body).toString('utf8'));
+    assert.equal(decodeEntry(writer.bytes(), noRecheck).result.response.body, 'bad: \ufffd!');
+  });
+
+  it('a deferred verdict is neither computed when stored nor stored; reading it asks the API once, with the stored request', () => {
+    const writer = new ByteWriter();
+    const req: CoreRequest = { method: 'POST', path: '/api/2.0/crm/task', query: { a: '1' }, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"title":"x"}') };
+    let checks = 0;
+    const verdict: Verdict = { valid: false, errors: [{ path: '/deadline', message: 'required' }] };
+    const result = new CheckedLater({ status: 201, headers: {}, body: '{}' }, 'onlyoffice', 'createTask', { taskId: 4 }, req, () => {
+      checks++;
+      return verdict;
+    });
+    encodeEntry(writer, { time: 5n, request: req, result, durationMs: 1 });
+    assert.equal(checks, 0, 'storing does not run the check');
+
+    const asked: unknown[] = [];
+    const decoded = decodeEntry(writer.bytes(), (api, operation, request) => {
+      asked.push({ api, operation, request });
+      return verdict;
+    });
+    assert.ok(decoded.result instanceof CheckedLater);
+    assert.equal(asked.length, 0, 'decoding does not run it either');
+    const expected: CallRecord = { api: 'onlyoffice', operation: 'createTask', valid: false, errors: verdict.errors, issued: { taskId: 4 } };
+    assert.deepEqual(decoded.result.record, expected);
+    assert.deepEqual(decoded.result.record, expected);
+    assert.deepEqual(asked, [{ api: 'onlyoffice', operation: 'createTask', request: req }], 'asked once, with the request as stored');
+  });
+});
+
+describe('the journal reads entries by id and by age without decoding the rest', () => {
+  const fieldsFor = (n: number): Omit<EntryFields, 'result'> & { session: string; result: CoreResult } => ({
+    session: n % 2 === 0 ? 'even' : 'odd',
+    time: BigInt(n),
+    request: { method: 'POST', path: `/p/${n}`, query: {}, headers: {}, body: Buffer.from(String(n)) },
+    result: { response: { status: 201, headers: {}, body: `answer ${n}` }, record: { api: 'wello', operation: 'createTask', valid: true, errors: [], issued: { id2: n } } },
+    durationMs: n,
+  });
+
+  it('get(id), newest(count, afterId) and size follow adds, evictions and a cleared session', () => {
+    const journal = createJournal(5, noRecheck);
+    for (let n = 1; n <= 8; n++) journal.add(fieldsFor(n));
+    assert.equal(journal.size, 5);
+    assert.deepEqual(journal.entries().map((e) => e.id), [4, 5, 6, 7, 8]);
+    assert.equal(journal.get(3), undefined, 'evicted');
+    assert.equal(journal.get(6)?.request.path, '/p/6');
+    assert.equal(journal.get(9), undefined);
+    assert.equal(journal.get(Number.NaN), undefined);
+    assert.deepEqual(journal.newest(2, 0).map((e) => e.id), [7, 8]);
+    assert.deepEqual(journal.newest(10, 5).map((e) => e.id), [6, 7, 8]);
+    assert.deepEqual(journal.newest(10, 5.5).map((e) => e.id), [6, 7, 8]);
+    journal.clear('even');
+    assert.deepEqual(journal.entries().map((e) => e.id), [5, 7]);
+    assert.equal(journal.get(6), undefined);
+    assert.equal(journal.get(7)?.result.response.body, 'answer 7');
+    assert.deepEqual(journal.entries('odd').map((e) => e.session), ['odd', 'odd']);
+    assert.equal(journal.evicted('even'), 0, 'a cleared session forgets its evictions');
+    assert.equal(journal.evicted('odd'), 2);
+    journal.add(fieldsFor(9));
+    assert.deepEqual(journal.entries().map((e) => e.id), [5, 7, 9]);
+  });
+
+  it('an entry read back equals the one added, apart from what only the answering code holds', () => {
+    const journal = createJournal(3, noRecheck);
+    const added = journal.add(fieldsFor(1));
+    const read = journal.get(1)!;
+    assert.equal(read.parsedBody, undefined);
+    assert.deepEqual({ ...read, parsedBody: undefined }, { ...added, parsedBody: undefined });
+  });
+});
