@@ -8,9 +8,9 @@ import bytes from 'bytes';
 import type { Express } from 'express';
 import { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
 import { createCors, type CorsHandler } from './cors.js';
-import { deliver, parseQuery } from './deliver.js';
+import { deliver, INTERNAL_ERROR, parseQuery, send } from './deliver.js';
 import { logRequest, type RequestLogger } from './log.js';
-import { createStub, type Stub } from './stub.js';
+import { createStub, type Stub, type StubResult } from './stub.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -63,10 +63,18 @@ function createRouter(stub: Stub, app: Express, limit: number): RequestListener 
     req.on('end', () => {
       // Always a copy: a chunk is a slice of the socket's read buffer, which the journal would otherwise keep alive.
       const body = tooLarge ? EMPTY : Buffer.concat(chunks, size);
-      const result = stub.handle(
-        { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), headers: req.headers, body },
-        tooLarge ? { bodyTooLarge: true } : undefined,
-      );
+      let result: StubResult | undefined;
+      try {
+        result = stub.handle(
+          { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), headers: req.headers, body },
+          tooLarge ? { bodyTooLarge: true } : undefined,
+        );
+      } catch (error) {
+        // A bug, answered as the Express adapter's error handler answers it.
+        console.error(error);
+        send(res, INTERNAL_ERROR);
+        return;
+      }
       if (result) deliver(res, result);
     });
     req.on('error', () => res.destroy());
