@@ -207,6 +207,20 @@ describe('the journal reads entries by id and by age without decoding the rest',
     assert.deepEqual(journal.entries().map((e) => e.id), [5, 7, 9]);
   });
 
+  it('calls(session) read the summary from the bytes and decode the whole entry only when asked, and not after a change', () => {
+    const journal = createJournal(5, noRecheck);
+    for (let n = 1; n <= 4; n++) journal.add(fieldsFor(n));
+    const calls = journal.calls('odd');
+    assert.deepEqual(
+      calls.map(({ id, session, api, operation, method, path, status }) => ({ id, session, api, operation, method, path, status })),
+      [1, 3].map((n) => ({ id: n, session: 'odd', api: 'wello', operation: 'createTask', method: 'POST', path: `/p/${n}`, status: 201 })),
+    );
+    assert.equal(calls[1]!.entry().result.response.body, 'answer 3');
+    assert.equal(calls[1]!.entry(), calls[1]!.entry(), 'decoded once');
+    journal.add(fieldsFor(5));
+    assert.throws(() => calls[0]!.entry(), /after the journal changed/);
+  });
+
   it('an entry read back equals the one added, apart from what only the answering code holds', () => {
     const journal = createJournal(3, noRecheck);
     const added = journal.add(fieldsFor(1));

@@ -8,6 +8,7 @@ import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { Stub } from '../stub.js';
 import { render, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
+import type { JournalCall } from '../journal/journal.js';
 import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
 import { openApiDocument } from '../openapi.js';
 import { addLiveRoutes } from './live.js';
@@ -49,9 +50,9 @@ export function createAdminRouter(stub: Stub): Router {
     if (!validate(value)) throw invalid(message, validate.errors);
   }
 
-  /** Entries matching the matcher, oldest first. */
-  function select(matcher: Matcher): StoredEntry[] {
-    return stub.journal.entries(matcher.session).filter((entry) => matches(matcher, viewOf(entry)));
+  /** Calls matching the matcher, oldest first (decoded only as far as the matcher looks). */
+  function select(matcher: Matcher): JournalCall[] {
+    return stub.journal.calls(matcher.session).filter((call) => matches(matcher, viewOf(call)));
   }
 
   /** A matcher from ?session=&api=&method=&path=&status=, checked like a JSON one. */
@@ -76,14 +77,14 @@ export function createAdminRouter(stub: Stub): Router {
   function listing(req: Request): { entries: StoredEntry[]; total: number; evicted: number } {
     const matcher = queryMatcher(req);
     const limitText = req.query.limit;
-    let entries = select(matcher);
-    const total = entries.length;
+    let calls = select(matcher);
+    const total = calls.length;
     if (limitText !== undefined) {
       if (typeof limitText !== 'string' || !/^\d+$/.test(limitText) || Number(limitText) < 1) throw invalid('limit must be a positive integer');
       // The newest `limit` entries, still oldest first.
-      entries = entries.slice(-Number(limitText));
+      calls = calls.slice(-Number(limitText));
     }
-    return { entries, total, evicted: stub.journal.evicted(matcher.session) };
+    return { entries: calls.map((call) => call.entry()), total, evicted: stub.journal.evicted(matcher.session) };
   }
 
   router.use(express.json({ limit: ADMIN_BODY_LIMIT, strict: false, type: () => true }));
@@ -141,7 +142,7 @@ export function createAdminRouter(stub: Stub): Router {
       res.json({ ok: true, actual });
       return;
     }
-    const scope = stub.journal.entries(matcher.session);
+    const scope = stub.journal.calls(matcher.session);
     throw new Problem('verificationFailed', `Expected ${JSON.stringify(expected)} matching calls, found ${actual}.`, {
       ok: false,
       expected,

@@ -34,38 +34,71 @@ const HAS_TOKEN = 8;
 const HEADER_STRING = 0;
 const HEADER_LIST = 1;
 
+/** What the journal's matchers look at first: read from the head of the bytes, without decoding the rest. */
+export interface CallSummary {
+  api: ApiName;
+  operation: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+// The layout: the summary first (flags, status, api, operation, method, path), then everything else.
 export function encodeEntry(w: ByteWriter, fields: EntryFields): void {
   const { request, result } = fields;
   // A deferred verdict is not computed here: the identity of the call is read from the result itself.
   const deferred = result instanceof CheckedLater;
   const identity: Omit<CallRecord, 'valid' | 'errors'> = deferred ? result : result.record;
-  w.reset();
-  w.i64(fields.time);
-  w.f64(fields.durationMs);
   const verdict = deferred ? DEFERRED : result.record.valid ? VALID : INVALID;
+  w.reset();
   w.u8(verdict | (fields.fault ? HAS_FAULT : 0));
+  w.u32(result.response.status);
+  w.str(identity.api);
+  w.str(identity.operation);
   w.str(request.method);
   w.str(request.path);
+  w.i64(fields.time);
+  w.f64(fields.durationMs);
   writePairs(w, request.query);
   writeRequestHeaders(w, request.headers);
   w.raw(request.body);
-  writeResponse(w, result.response);
-  w.str(identity.api);
-  w.str(identity.operation);
+  writePairs(w, result.response.headers);
+  w.str(result.response.body);
   if (!deferred) writeErrors(w, result.record.errors);
   writeIssued(w, identity.issued);
   if (fields.fault) w.str(JSON.stringify(fields.fault));
 }
 
+/** Reads the summary, which follows the flags byte. */
+function readSummary(r: ByteReader): CallSummary {
+  const status = r.u32();
+  return { status, api: r.str() as ApiName, operation: r.str(), method: r.str(), path: r.str() };
+}
+
+export function decodeSummary(bytes: Buffer): CallSummary {
+  const r = new ByteReader(bytes);
+  r.u8();
+  return readSummary(r);
+}
+
+/** The request alone: what a body matcher needs, without the answer. */
+export function decodeRequest(bytes: Buffer): CoreRequest {
+  const r = new ByteReader(bytes);
+  r.u8();
+  const { method, path } = readSummary(r);
+  r.i64();
+  r.f64();
+  return { method, path, query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
+}
+
 export function decodeEntry(bytes: Buffer, recheck: Recheck): EntryFields {
   const r = new ByteReader(bytes);
+  const flags = r.u8();
+  const { status, api, operation, method, path } = readSummary(r);
   const time = r.i64();
   const durationMs = r.f64();
-  const flags = r.u8();
-  const request: CoreRequest = { method: r.str(), path: r.str(), query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
-  const response = readResponse(r);
-  const api = r.str() as ApiName;
-  const operation = r.str();
+  const request: CoreRequest = { method, path, query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
+  const response: CoreResponse = { status, headers: readPairs(r), body: r.str() };
   const verdict = flags & 3;
   const errors = verdict === DEFERRED ? undefined : readErrors(r);
   const issued = readIssued(r);
@@ -129,16 +162,6 @@ function readRequestHeaders(r: ByteReader): RequestHeaders {
     }
   }
   return headers;
-}
-
-function writeResponse(w: ByteWriter, response: CoreResponse): void {
-  w.u32(response.status);
-  writePairs(w, response.headers);
-  w.str(response.body);
-}
-
-function readResponse(r: ByteReader): CoreResponse {
-  return { status: r.u32(), headers: readPairs(r), body: r.str() };
 }
 
 function writeErrors(w: ByteWriter, errors: readonly RequestError[]): void {

@@ -66,8 +66,12 @@ export function parseBody(contentType: string | undefined, bytes: Buffer): Parse
   return { body: null, rawBody: text };
 }
 
+export function parseRequestBody(request: CoreRequest): ParsedBody {
+  return parseBody(header(request.headers, 'content-type'), request.body);
+}
+
 export function requestBody(entry: StoredEntry): ParsedBody {
-  entry.parsedBody ??= parseBody(header(entry.request.headers, 'content-type'), entry.request.body);
+  entry.parsedBody ??= parseRequestBody(entry.request);
   return entry.parsedBody;
 }
 

@@ -1,9 +1,22 @@
 // The bounded journal: the newest `limit` entries in a ring, and how many
 // were evicted, overall and per session (DESIGN principle 4).
 import { ByteWriter } from './bytes.js';
-import { decodeEntry, encodeEntry, type Recheck } from './codec.js';
-import type { StoredEntry } from './entry.js';
+import { type CallSummary, decodeEntry, decodeRequest, decodeSummary, encodeEntry, type Recheck } from './codec.js';
+import { type ParsedBody, parseRequestBody, requestBody, type StoredEntry } from './entry.js';
 import { RecordRing } from './record-ring.js';
+
+/**
+ * A held call as the matchers see it: the summary is read from the head of
+ * its bytes; the whole entry is decoded only when asked for. Valid until the
+ * journal next changes (admin handlers use it synchronously).
+ */
+export interface JournalCall extends CallSummary {
+  readonly id: number;
+  readonly session: string;
+  /** The request body parsed by its Content-Type (what body matchers compare), decoding the request alone. */
+  body(): ParsedBody;
+  entry(): StoredEntry;
+}
 
 export interface Journal {
   readonly limit: number;
@@ -12,6 +25,8 @@ export interface Journal {
   readonly size: number;
   /** Entries oldest first, optionally of one session. */
   entries(session?: string): StoredEntry[];
+  /** The same calls, each decoded only as far as it is looked at. */
+  calls(session?: string): JournalCall[];
   /** The entry with this id, if it is still held. */
   get(id: number): StoredEntry | undefined;
   /** The newest `count` entries with an id above `afterId`, oldest first. */
@@ -48,9 +63,35 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
     return { id: ids[slot]!, session: sessions[slot]!, ...decodeEntry(ring.bytes(k), recheck) };
   };
 
-  function select(session: string | undefined): StoredEntry[] {
-    const out: StoredEntry[] = [];
-    for (let k = 0; k < ring.size; k++) if (session === undefined || sessions[ring.slot(k)] === session) out.push(entryAt(k));
+  /** Bumped on every change, so that a JournalCall kept past one fails loudly instead of reading another entry. */
+  let version = 0;
+
+  function callAt(k: number): JournalCall {
+    const slot = ring.slot(k);
+    const seen = version;
+    const current = () => {
+      if (version !== seen) throw new Error('a JournalCall was used after the journal changed');
+    };
+    let entry: StoredEntry | undefined;
+    let body: ParsedBody | undefined;
+    return {
+      id: ids[slot]!,
+      session: sessions[slot]!,
+      ...decodeSummary(ring.bytes(k)),
+      body() {
+        current();
+        return (body ??= entry ? requestBody(entry) : parseRequestBody(decodeRequest(ring.bytes(k))));
+      },
+      entry() {
+        current();
+        return (entry ??= entryAt(k));
+      },
+    };
+  }
+
+  function calls(session: string | undefined): JournalCall[] {
+    const out: JournalCall[] = [];
+    for (let k = 0; k < ring.size; k++) if (session === undefined || sessions[ring.slot(k)] === session) out.push(callAt(k));
     return out;
   }
 
@@ -91,6 +132,7 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
         durationMs: fields.durationMs,
         fault: fields.fault,
       };
+      version++;
       if (ring.size === limit) {
         const old = sessions[ring.slot(0)]!;
         evictedTotal++;
@@ -104,9 +146,11 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
       if (listeners.size > 0) emit({ kind: 'added', entry });
       return entry;
     },
-    entries: select,
+    entries: (session) => calls(session).map((call) => call.entry()),
+    calls,
     evicted: (session) => (session === undefined ? evictedTotal : (evictedBySession.get(session) ?? 0)),
     clear(session) {
+      version++;
       const kept = ring.retain((k) => session !== undefined && sessions[ring.slot(k)] !== session);
       const keptIds = kept.map((slot) => ids[slot]!);
       const keptSessions = kept.map((slot) => sessions[slot]!);

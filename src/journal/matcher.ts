@@ -2,7 +2,7 @@
 // body?}, where body matches when it is a subset of the request body; and,
 // for a failed verification, the calls that came closest.
 import type { Matcher } from '../generated/admin/matcher.js';
-import { requestBody, type StoredEntry } from './entry.js';
+import type { JournalCall } from './journal.js';
 import { isSubset } from './subset.js';
 
 export type { Matcher };
@@ -30,14 +30,15 @@ export interface CallView {
   body(): unknown;
 }
 
-export function viewOf(entry: StoredEntry): CallView {
+/** A held call as a matcher sees it: the request body is decoded and parsed only when a matcher names one. */
+export function viewOf(call: JournalCall): CallView {
   return {
-    session: entry.session,
-    api: entry.result.record.api,
-    method: entry.request.method,
-    path: entry.request.path,
-    status: entry.result.response.status,
-    body: () => requestBody(entry).body,
+    session: call.session,
+    api: call.api,
+    method: call.method,
+    path: call.path,
+    status: call.status,
+    body: () => call.body().body,
   };
 }
 
@@ -58,8 +59,10 @@ export function mismatches(matcher: Matcher, call: CallView): Mismatch[] {
   return out;
 }
 
+/** Whether every field matches; the body, the costly one, is looked at only when the others do. */
 export function matches(matcher: Matcher, call: CallView): boolean {
-  return mismatches(matcher, call).length === 0;
+  const { body, ...cheap } = matcher;
+  return mismatches(cheap, call).length === 0 && (body === undefined || mismatches({ body }, call).length === 0);
 }
 
 export interface NearMiss {
@@ -75,20 +78,20 @@ export interface NearMiss {
 }
 
 /** The calls that met most of the matcher without meeting all of it, closest first, newest first among equals. */
-export function nearMisses(matcher: Matcher, entries: readonly StoredEntry[], most = 5): NearMiss[] {
+export function nearMisses(matcher: Matcher, calls: readonly JournalCall[], most = 5): NearMiss[] {
   const fields = Object.keys(matcher).filter((k) => matcher[k as keyof Matcher] !== undefined).length;
-  return entries
-    .map((entry) => ({ entry, missed: mismatches(matcher, viewOf(entry)) }))
+  return calls
+    .map((call) => ({ call, missed: mismatches(matcher, viewOf(call)) }))
     .filter(({ missed }) => missed.length > 0)
-    .sort((a, b) => a.missed.length - b.missed.length || b.entry.id - a.entry.id)
+    .sort((a, b) => a.missed.length - b.missed.length || b.call.id - a.call.id)
     .slice(0, most)
-    .map(({ entry, missed }) => ({
-      id: entry.id,
-      session: entry.session,
-      api: entry.result.record.api,
-      method: entry.request.method,
-      path: entry.request.path,
-      status: entry.result.response.status,
+    .map(({ call, missed }) => ({
+      id: call.id,
+      session: call.session,
+      api: call.api,
+      method: call.method,
+      path: call.path,
+      status: call.status,
       matched: `${fields - missed.length}/${fields}`,
       mismatches: missed,
     }));
