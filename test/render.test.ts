@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { jsonValue, jsonWriter, renderByShape, shapeOf } from '../src/core/render.js';
 import { createStub } from '../src/stub.js';
+import { DotNetDateTime } from '../src/core/dotnet-datetime.js';
+import { emptyTask, type Task, type TaskValue, taskFields } from '../src/apis/wello/fields.js';
+import { taskJsonWriter } from '../src/apis/wello/serialize.js';
 
 const registry = createStub({ seed: 1 }).context.registry;
 
@@ -40,6 +43,35 @@ describe('jsonValue: JSON.stringify without the call for plain strings and numbe
         assert.equal(jsonValue(value), JSON.stringify(value));
       }),
       { seed: 20261124, numRuns: 3000 },
+    );
+  });
+});
+
+describe('the Wello task JSON writer (API-NOTES API 2, Serialization: Json.NET, keys in contract order, nulls written)', () => {
+  const registry = createStub({ seed: 1 }).context.registry;
+  const fields = taskFields(registry.get('wello/task'));
+  const write = taskJsonWriter(fields);
+  const valueOf = (kind: string): fc.Arbitrary<TaskValue> => {
+    const date = fc.tuple(fc.bigInt({ min: 0n, max: 3_155_378_975_999_999_999n - 621_355_968_000_000_000n }), fc.constantFrom('utc' as const, 'local' as const, 'unspecified' as const));
+    if (kind === 'date') return fc.oneof(fc.constant(null), date.map(([ticks, k]) => new DotNetDateTime(ticks, k)));
+    if (kind === 'integer') return fc.oneof(fc.constant(null), fc.integer());
+    if (kind === 'boolean') return fc.oneof(fc.constant(null), fc.boolean());
+    return fc.oneof(fc.constant(null), fc.string({ unit: 'binary' }), fc.constantFrom('a"b', 'c\\d', '\u0000', '\ud800'));
+  };
+  const task = fc.tuple(...fields.map((f) => valueOf(f.kind))).map((values) => {
+    const t = emptyTask(fields) as Task;
+    fields.forEach((f, i) => (t[f.name] = values[i]!));
+    return t;
+  });
+
+  it('writes exactly what JSON.stringify writes with the dates\' own toJSON, and leaves the task as it was', () => {
+    fc.assert(
+      fc.property(task, (t) => {
+        const before = { ...t };
+        assert.equal(write(t), JSON.stringify(t));
+        assert.deepEqual(t, before);
+      }),
+      { numRuns: 300, seed: 3 },
     );
   });
 });

@@ -11,17 +11,28 @@ export function ticksFromMs(ms: number): Ticks {
   return BigInt(Math.trunc(ms)) * TICKS_PER_MS;
 }
 
-/** Builds an instant from calendar fields read as UTC, minus an offset in minutes. */
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, .NET's
+ * (H. Hinnant's days_from_civil): exact for years 1-9999, without a Date
+ * (Date.UTC reads years 0-99 as 1900-1999) and in plain integer arithmetic.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** Builds an instant from calendar fields read as UTC, minus an offset in minutes (fields already checked). */
 export function ticksFromParts(
   parts: { year: number; month: number; day: number; hour: number; minute: number; second: number; fractionTicks: number },
   offsetMinutes: number,
 ): Ticks {
-  // Not Date.UTC: it reads years 0-99 as 1900-1999, and .NET dates start at year 1.
-  const date = new Date(0);
-  date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
-  date.setUTCHours(parts.hour, parts.minute, parts.second, 0);
-  const ms = date.getTime();
-  return ticksFromMs(ms) + BigInt(parts.fractionTicks) - BigInt(offsetMinutes) * TICKS_PER_MINUTE;
+  // Whole seconds fit a double exactly (years 1-9999 are about 3.2e11 s); ticks need the bigint.
+  const seconds = daysFromCivil(parts.year, parts.month, parts.day) * 86_400 + parts.hour * 3600 + (parts.minute - offsetMinutes) * 60 + parts.second;
+  return BigInt(seconds) * TICKS_PER_SECOND + BigInt(parts.fractionTicks);
 }
 
 function pad(value: number, width: number): string {

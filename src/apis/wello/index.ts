@@ -14,7 +14,7 @@ import { errorResponse, forcedError, invalidModel, methodNotAllowed, type ModelS
 import { emptyTask, taskFields } from './fields.js';
 import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
 import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
-import { taskJson, taskXmlWriter } from './serialize.js';
+import { taskJsonWriter, taskXmlWriter } from './serialize.js';
 import { modelErrors } from './validate-task.js';
 
 // ASP.NET routes are case-insensitive (API-NOTES API 2, Route and format).
@@ -48,6 +48,7 @@ export function createWelloApi(ctx: StubContext): Api {
   const directory = createDirectory(ctx.fixtures.wello);
   const empty = emptyTask(fields);
   const writeXml = taskXmlWriter(fields);
+  const writeJson = taskJsonWriter(fields);
 
   function readBody(req: CoreRequest): ReadTask {
     const type = mediaType(header(req.headers, 'content-type'));
@@ -86,7 +87,7 @@ export function createWelloApi(ctx: StubContext): Api {
     });
     const location = `http://${header(req.headers, 'host') ?? 'localhost'}/api/Task(${String(task.id)})`;
     if (prefersNoContent(req)) return { status: 204, headers: { location }, body: '' };
-    const body = format.kind === 'xml' ? writeXml(task) : taskJson(task);
+    const body = format.kind === 'xml' ? writeXml(task) : writeJson(task);
     return { status: 201, headers: { 'content-type': contentTypeFor(format), location }, body };
   }
 

@@ -3,7 +3,7 @@
 // to 7 digits); XML by DataContractSerializer in the seed's form. Both writers
 // are built once from the field list: per request only the values are written.
 import { createXml as create } from '../../core/xml-builder.js';
-import { formatXmlDate } from '../../core/dotnet-datetime.js';
+import { formatJsonNetDate, formatXmlDate } from '../../core/dotnet-datetime.js';
 import { type Field, isDate, type Task } from './fields.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -12,10 +12,21 @@ export type TaskWriter = (task: Task) => string;
 
 /**
  * `{"id":…,"task_type_id":…}`: every field in the contract's order, nulls
- * included. A task made by createWelloTask already has that order, and its
- * dates write themselves (DotNetDateTime.toJSON), so this is JSON.stringify.
+ * included. A task made by createWelloTask already has that order, so this
+ * is JSON.stringify, given the dates as their text: a value with a toJSON
+ * method takes JSON.stringify off its fast path (0.55 µs of a create).
  */
-export const taskJson: TaskWriter = (task) => JSON.stringify(task);
+export function taskJsonWriter(fields: readonly Field[]): TaskWriter {
+  const dates = fields.filter((f) => f.kind === 'date').map((f) => f.name);
+  return (task) => {
+    const plain: Record<string, unknown> = { ...task };
+    for (const name of dates) {
+      const value = task[name];
+      if (value !== null && value !== undefined && isDate(value)) plain[name] = formatJsonNetDate(value);
+    }
+    return JSON.stringify(plain);
+  };
+}
 
 // Text escaped as xmlbuilder2 escapes it.
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
