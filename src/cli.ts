@@ -86,7 +86,7 @@ function checkExposure(args: ServeArgs): void {
 
 function serve(args: ServeArgs): void {
   checkExposure(args);
-  // V8 then collects the old generation sooner: ~25 % less memory for ~15 % less throughput (bench/README.md).
+  // V8 then collects the old generation sooner; little reaches it since the journal left the V8 heap (bench/README.md).
   if (args['low-memory']) setFlagsFromString('--heap-growing-percent=30');
   const logger = args.log ? createRequestLogger() : undefined;
   const stub = createStub({

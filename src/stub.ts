@@ -173,10 +173,12 @@ export function createStub(options: StubOptions = {}): Stub {
       return { session, id2Next: s.peek('welloId2'), taskIdNext: s.peek('onlyofficeTaskId'), clock };
     },
     setState(session, state) {
+      // The clock is read first: a bad one changes nothing.
+      const clock = state.clock === undefined || state.clock === null ? state.clock : parseClockOption(state.clock);
       const s = context.sessions.get(session);
       if (state.id2Next !== undefined) s.set('welloId2', state.id2Next);
       if (state.taskIdNext !== undefined) s.set('onlyofficeTaskId', state.taskIdNext);
-      if (state.clock !== undefined) context.clock.set(state.clock === null ? undefined : parseClockOption(state.clock));
+      if (clock !== undefined) context.clock.set(clock ?? undefined);
     },
     reloadFixtures() {
       context.fixtures = loadFixtures(registry, fixturesDir);

@@ -73,5 +73,8 @@ describe('taskstub serve (DESIGN, CLI)', () => {
     const clock = await runCli(['--port', '0', '--clock', 'yesterday']);
     assert.equal(clock.code, 1);
     assert.match(clock.stderr, /--clock: not an ISO 8601 time/);
+    const far = await runCli(['--port', '0', '--clock', '+275760-09-13T00:00:00Z']);
+    assert.equal(far.code, 1, 'a time no answer could carry (it also overflowed the journal: a 500 on every call)');
+    assert.match(far.stderr, /outside the years 1-9999/);
   });
 });

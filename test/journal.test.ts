@@ -228,6 +228,20 @@ describe('clear, reset and state, per session', () => {
     assert.equal((await app.get('/__admin/health')).body.clock, 'real');
   });
 
+  it('PUT /__admin/state refuses a clock outside .NET DateTime\'s years 1-9999 (API-NOTES API 1 Dates) and then changes nothing', async () => {
+    const app = agent();
+    for (const clock of ['0000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z']) {
+      const put = await app.put('/__admin/state').send({ id2Next: 9, clock });
+      assert.equal(put.status, 400, clock);
+      assert.match(JSON.stringify(put.body), /outside the years 1-9999|must match format/);
+    }
+    assert.deepEqual((await app.get('/__admin/state')).body, { session: 'default', id2Next: 1, taskIdNext: 1, clock: '2026-11-24T10:00:00.1234567Z' });
+    const edge = await app.put('/__admin/state').send({ clock: '9999-12-31T23:59:59.9999999Z' });
+    assert.equal(edge.body.clock, '9999-12-31T23:59:59.9999999Z');
+    assert.equal((await createWello(app)).status, 201, 'the last instant .NET holds still answers');
+    assert.equal((await app.get('/__admin/requests')).body.requests[0].time, '9999-12-31T23:59:59.9999999Z');
+  });
+
   it('keeps two parallel sessions apart: journal views, counters and random streams', async () => {
     const app = agent();
     const calls = [];

@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Request, type Router } from 'ex
 import type { Verification } from '../generated/admin/verify.js';
 import type { StubState } from '../generated/admin/state.js';
 import type { QueuedFault } from '../generated/admin/queued-fault.js';
+import { ClockError } from '../core/clock.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { Stub } from '../stub.js';
 import { render, type StoredEntry } from '../journal/entry.js';
@@ -180,7 +181,12 @@ export function createAdminRouter(stub: Stub): Router {
     check('admin/state', body, 'The body is not a state: id2Next, taskIdNext, clock.');
     const { session: bodySession, ...state } = body as StubState;
     const session = bodySession ?? querySession(req) ?? DEFAULT_SESSION;
-    stub.setState(session, state);
+    try {
+      stub.setState(session, state);
+    } catch (error) {
+      if (error instanceof ClockError) throw invalid(error.message.replace(/^--clock: /, 'clock: '));
+      throw error;
+    }
     res.json(stub.state(session));
   });
 

@@ -27,13 +27,22 @@ export function createClock(frozenAt?: Ticks): Clock {
   };
 }
 
-/** Parses a clock value (any ISO 8601 time JavaScript's Date reads), keeping up to 7 fraction digits. */
+/** A clock value that is not a time both APIs can write. */
+export class ClockError extends Error {}
+
+// .NET's DateTime.MinValue and MaxValue, as ticks since the Unix epoch: no answer can carry a time outside them.
+const MIN_TICKS = -621_355_968_000_000_000n;
+const MAX_TICKS = 2_534_023_007_999_999_999n;
+
+/** Parses a clock value (any ISO 8601 time JavaScript's Date reads, in years 1-9999), keeping up to 7 fraction digits. */
 export function parseClockOption(value: string): Ticks {
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new Error(`--clock: not an ISO 8601 time: ${value}`);
+  if (Number.isNaN(ms)) throw new ClockError(`--clock: not an ISO 8601 time: ${value}`);
   const fraction = /\.(\d{4,7})/.exec(value)?.[1];
   const extra = fraction ? BigInt(fraction.padEnd(7, '0').slice(3)) : 0n;
-  return BigInt(ms) * TICKS_PER_MS + extra;
+  const ticks = BigInt(ms) * TICKS_PER_MS + extra;
+  if (ticks < MIN_TICKS || ticks > MAX_TICKS) throw new ClockError(`--clock: ${value} is outside the years 1-9999 that .NET's DateTime holds`);
+  return ticks;
 }
 
 /** ISO 8601 in UTC with 7 fraction digits, for the admin API and the journal. */
