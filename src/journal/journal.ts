@@ -1,5 +1,7 @@
 // The bounded journal: the newest `limit` entries in a ring, and how many
-// were evicted, overall and per session (DESIGN principle 4).
+// were evicted, overall and per session (DESIGN principle 4). Entries are
+// held as bytes outside the V8 heap (record-ring.ts, codec.ts) and decoded
+// when read, as far as the reader looks.
 import { ByteWriter } from './bytes.js';
 import { type CallSummary, decodeEntry, decodeRequest, decodeSummary, encodeEntry, type Recheck } from './codec.js';
 import { type ParsedBody, parseRequestBody, requestBody, type StoredEntry } from './entry.js';
@@ -20,6 +22,7 @@ export interface JournalCall extends CallSummary {
 
 export interface Journal {
   readonly limit: number;
+  /** Stores a copy of the call; returns the entry as given, with its id (for the live page and the journal file). */
   add(entry: Omit<StoredEntry, 'id'>): StoredEntry;
   /** How many entries are held. */
   readonly size: number;
