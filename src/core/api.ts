@@ -16,7 +16,7 @@ export interface Api {
   /** Whether requests to this path are this API's to answer. */
   owns(path: string): boolean;
   handle(req: CoreRequest, options?: HandleOptions): CoreResult;
-  /** The verdict on a call whose result was `checkedLater`, from the request alone. */
+  /** The verdict on a call whose result was a CheckedLater, from the request alone. */
   check?: Check;
 }
 

@@ -29,9 +29,8 @@ export interface CallRecord {
 
 export interface CoreResult {
   response: CoreResponse;
+  /** For ONLYOFFICE, computed on first read: see CheckedLater. */
   record: CallRecord;
-  /** The record's verdict is computed on first read: see CheckedLater. */
-  checkedLater?: true;
 }
 
 /** Whether a request conformed to its schema, and where it did not. */
@@ -52,7 +51,6 @@ export type Check = (operation: string, req: CoreRequest) => Verdict;
  * generation (bench/README.md).
  */
 export class CheckedLater implements CoreResult {
-  readonly checkedLater = true as const;
   #record: CallRecord | undefined;
 
   constructor(

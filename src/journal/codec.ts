@@ -1,7 +1,7 @@
 // A journal entry to bytes and back, so that the journal can hold its
 // entries outside the V8 heap (record-ring.ts). Everything an entry holds
 // round-trips exactly, key order included; only the record of a call whose
-// check was deferred (CoreResult.checkedLater) is stored without its
+// check was deferred (a CheckedLater result) is stored without its
 // verdict, which is computed again from the stored request when read.
 import type { CoreRequest, CoreResponse, RequestHeaders } from '../core/http.js';
 import { type ApiName, type CallRecord, CheckedLater, type CoreResult, type IssuedIds, type RequestError, type Verdict } from '../core/record.js';
