@@ -2,7 +2,7 @@
 // (only src/cli.ts does). Every route is served here; the core knows no Express.
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import type { CoreRequest } from './core/http.js';
-import { deliver, INTERNAL_ERROR, parseQuery, send } from './deliver.js';
+import { deliver, parseQuery, sendInternalError } from './deliver.js';
 import { createAdminRouter } from './admin/routes.js';
 import { requireAdminToken } from './admin/token.js';
 import { createCors, type CorsOptions } from './cors.js';
@@ -64,10 +64,7 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
       if (result) return deliver(res, result);
     }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) {
-      console.error(error);
-      return send(res, INTERNAL_ERROR);
-    }
+    if (status === 500) return sendInternalError(res, error);
     res.status(status).json({ Message: 'The request could not be read.' });
   };
   app.use(bodyErrors);

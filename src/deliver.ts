@@ -3,8 +3,8 @@ import type { ServerResponse } from 'node:http';
 import type { CoreResponse } from './core/http.js';
 import type { StubResult } from './stub.js';
 
-/** What a request gets when taskstub itself fails (a bug), from either adapter, with a log line. */
-export const INTERNAL_ERROR: CoreResponse = {
+/** What a request gets when taskstub itself fails (a bug), from either adapter. */
+const INTERNAL_ERROR: CoreResponse = {
   status: 500,
   headers: { 'content-type': 'application/json; charset=utf-8' },
   body: JSON.stringify({ Message: 'An error has occurred.' }),
@@ -41,10 +41,16 @@ function writeBatch(): void {
   }
 }
 
-/** Answers with `response`, or drops the connection (in turn with the answers before it). */
+/** Answers with `answer`, or drops the connection (in turn with the answers before it). */
 export function send(res: ServerResponse, answer: CoreResponse | 'reset'): void {
   if (batch.length === 0) setImmediate(writeBatch);
   batch.push([res, answer]);
+}
+
+/** A bug in taskstub: logged, and answered with a 500 (the server goes on). */
+export function sendInternalError(res: ServerResponse, error: unknown): void {
+  console.error(error);
+  send(res, INTERNAL_ERROR);
 }
 
 /** Does what the core decided: wait out a delay, then answer or drop the connection. */

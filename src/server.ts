@@ -8,7 +8,7 @@ import bytes from 'bytes';
 import type { Express } from 'express';
 import { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
 import { createCors, type CorsHandler } from './cors.js';
-import { deliver, INTERNAL_ERROR, parseQuery, send } from './deliver.js';
+import { deliver, parseQuery, sendInternalError } from './deliver.js';
 import { logRequest, type RequestLogger } from './log.js';
 import { createStub, type Stub, type StubResult } from './stub.js';
 
@@ -70,9 +70,7 @@ function createRouter(stub: Stub, app: Express, limit: number): RequestListener 
           tooLarge ? { bodyTooLarge: true } : undefined,
         );
       } catch (error) {
-        // A bug, answered as the Express adapter's error handler answers it.
-        console.error(error);
-        send(res, INTERNAL_ERROR);
+        sendInternalError(res, error);
         return;
       }
       if (result) deliver(res, result);

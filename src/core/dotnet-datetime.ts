@@ -24,8 +24,7 @@ export function parseDotNetDateTime(text: string): DotNetDateTime | undefined {
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  const lastDay = month >= 1 && month <= 12 ? daysInMonth(year, month) : 0;
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > lastDay || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
   const zone = m[8];
   let offset = 0;
   if (zone && zone.toUpperCase() !== 'Z') {

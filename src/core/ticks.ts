@@ -7,10 +7,6 @@ export const TICKS_PER_MS = 10_000n;
 const TICKS_PER_SECOND = 10_000_000n;
 const TICKS_PER_MINUTE = 60n * TICKS_PER_SECOND;
 
-export function ticksFromMs(ms: number): Ticks {
-  return BigInt(Math.trunc(ms)) * TICKS_PER_MS;
-}
-
 /**
  * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, .NET's
  * (H. Hinnant's days_from_civil): exact for years 1-9999, without a Date

@@ -26,10 +26,11 @@ const VALID = 1;
 const DEFERRED = 2;
 const HAS_FAULT = 4;
 
-const HAS_TASK_ID = 1;
-const HAS_ID2 = 2;
-const HAS_GUIDS = 4;
-const HAS_TOKEN = 8;
+// Each issued id is written as a tag, then its value.
+const ISSUED_TASK_ID = 1;
+const ISSUED_ID2 = 2;
+const ISSUED_GUIDS = 3;
+const ISSUED_TOKEN = 4;
 
 const HEADER_STRING = 0;
 const HEADER_LIST = 1;
@@ -81,24 +82,26 @@ export function decodeSummary(bytes: Buffer): CallSummary {
   return readSummary(r);
 }
 
+/** Everything before the answer: the flags, the summary, time and duration, the request. */
+function readHead(r: ByteReader) {
+  const flags = r.u8();
+  const summary = readSummary(r);
+  const time = r.i64();
+  const durationMs = r.f64();
+  const request: CoreRequest = { method: summary.method, path: summary.path, query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
+  return { flags, summary, time, durationMs, request };
+}
+
 /** The request alone: what a body matcher needs, without the answer. */
 export function decodeRequest(bytes: Buffer): CoreRequest {
-  const r = new ByteReader(bytes);
-  r.u8();
-  const { method, path } = readSummary(r);
-  r.i64();
-  r.f64();
-  return { method, path, query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
+  return readHead(new ByteReader(bytes)).request;
 }
 
 export function decodeEntry(bytes: Buffer, recheck: Recheck): EntryFields {
   const r = new ByteReader(bytes);
-  const flags = r.u8();
-  const { status, api, operation, method, path } = readSummary(r);
-  const time = r.i64();
-  const durationMs = r.f64();
-  const request: CoreRequest = { method, path, query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
-  const response: CoreResponse = { status, headers: readPairs(r), body: r.str() };
+  const { flags, summary, time, durationMs, request } = readHead(r);
+  const { api, operation } = summary;
+  const response: CoreResponse = { status: summary.status, headers: readPairs(r), body: r.str() };
   const verdict = flags & 3;
   const errors = verdict === DEFERRED ? undefined : readErrors(r);
   const issued = readIssued(r);
@@ -185,15 +188,15 @@ function writeIssued(w: ByteWriter, issued: IssuedIds): void {
   for (const key of keys) {
     const value = issued[key];
     if (key === 'taskId' || key === 'id2') {
-      w.u8(key === 'taskId' ? HAS_TASK_ID : HAS_ID2);
+      w.u8(key === 'taskId' ? ISSUED_TASK_ID : ISSUED_ID2);
       w.f64(value as number);
     } else if (key === 'guids') {
-      w.u8(HAS_GUIDS);
+      w.u8(ISSUED_GUIDS);
       const guids = value as string[];
       w.u32(guids.length);
       for (const guid of guids) w.str(guid);
     } else {
-      w.u8(HAS_TOKEN);
+      w.u8(ISSUED_TOKEN);
       w.str(value as string);
     }
   }
@@ -203,9 +206,9 @@ function readIssued(r: ByteReader): IssuedIds {
   const issued: IssuedIds = {};
   for (let n = r.u8(); n > 0; n--) {
     const kind = r.u8();
-    if (kind === HAS_TASK_ID) issued.taskId = r.f64();
-    else if (kind === HAS_ID2) issued.id2 = r.f64();
-    else if (kind === HAS_GUIDS) {
+    if (kind === ISSUED_TASK_ID) issued.taskId = r.f64();
+    else if (kind === ISSUED_ID2) issued.id2 = r.f64();
+    else if (kind === ISSUED_GUIDS) {
       const guids: string[] = [];
       for (let k = r.u32(); k > 0; k--) guids.push(r.str());
       issued.guids = guids;
