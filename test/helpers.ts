@@ -15,7 +15,8 @@ import { bodyLimitBytes, createRequestListener, createStubServer } from '../src/
 import { createCors } from '../src/cors.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const SEEDS = join(ROOT, '..', 'shared', 'seeds');
+/** The two API documents, copied into the project as test data (test/data/README.md). */
+export const SEEDS = join(ROOT, 'test', 'data', 'seeds');
 
 /** A frozen clock and a seed: every test's answers are reproducible. */
 export const FIXED: AppOptions = { seed: 7, clock: '2026-11-24T10:00:00.1234567Z' };
