@@ -5,6 +5,7 @@ import type { CoreRequest } from './core/http.js';
 import { deliver, parseQuery, sendInternalError } from './deliver.js';
 import { createAdminRouter } from './admin/routes.js';
 import { requireAdminToken } from './admin/token.js';
+import { sendWelcome } from './admin/welcome.js';
 import { createCors, type CorsOptions } from './cors.js';
 import { createStub, type Stub, type StubOptions } from './stub.js';
 
@@ -42,6 +43,8 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
 
   if (options.adminToken) app.use('/__admin', requireAdminToken(options.adminToken));
   app.use('/__admin', createAdminRouter(stub));
+  // The root is no route of either API: it points a newcomer to the live page, the OpenAPI document and the README.
+  app.get('/', sendWelcome);
 
   // Every body is read as bytes; each API decides how to parse it.
   app.use(express.raw({ type: () => true, limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }));

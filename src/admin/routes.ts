@@ -13,6 +13,7 @@ import type { JournalCall } from '../journal/journal.js';
 import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
 import { openApiDocument } from '../openapi.js';
 import { addLiveRoutes } from './live.js';
+import { sendReadme, sendWelcome } from './welcome.js';
 import { invalid, Problem, sendProblem } from './problem.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
@@ -89,6 +90,9 @@ export function createAdminRouter(stub: Stub): Router {
   }
 
   router.use(express.json({ limit: ADMIN_BODY_LIMIT, strict: false, type: () => true }));
+
+  router.get('/', sendWelcome);
+  router.get('/readme', sendReadme);
 
   router.get('/health', (_req, res) => {
     const { clock } = stub.context;
