@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { createApp } from 'taskstub';
+import { createStubServer } from 'taskstub';
 import { connect, type TaskstubClient } from 'taskstub/client';
 
-// In process here; against `npx taskstub` or a container, just connect() to its URL.
-const server = createApp({ seed: 1 }).listen(0, '127.0.0.1');
+// In process here (the same server `taskstub serve` runs, on a free port); against
+// `npx taskstub` or a container, just connect() to its URL.
+const server = createStubServer({ seed: 1 }).listen(0, '127.0.0.1');
 let stub: TaskstubClient;
 
 before(async () => {
@@ -14,7 +15,10 @@ before(async () => {
   // One session per test file (or CI job): its own journal view and id counters.
   stub = connect(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { session: 'printer-tests' });
 });
-after(() => server.close());
+after(() => {
+  server.closeAllConnections(); // fetch keeps its connections alive
+  server.close();
+});
 
 test('reporting a broken printer creates one Wello task', async () => {
   // The code under test would make this call, with the session header added.
