@@ -6,6 +6,7 @@ import { generatedTypes, GENERATED_DIR } from '../scripts/schema-types.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { FORMATS } from '../src/formats.js';
+import { ANNOTATION_KEYWORDS } from '../src/core/schemas.js';
 import { createStub } from '../src/stub.js';
 import { deriveSeed } from '../src/core/rng.js';
 import { agent, ROOT, SEED_SAMPLE, SEEDS, TOKEN, VALID } from './helpers.js';
@@ -42,6 +43,7 @@ describe('schemas/ (DESIGN principle 2)', () => {
   it('every shipped schema is valid against the 2020-12 meta-schema and compiles in strict mode (the server skips both at start)', () => {
     const strict = new Ajv2020({ strict: true, strictRequired: false, allowMatchingProperties: true, validateSchema: true });
     addFormats.default(strict);
+    for (const keyword of ANNOTATION_KEYWORDS) strict.addKeyword({ keyword, schemaType: 'array' });
     for (const name of Object.keys(FORMATS)) strict.addFormat(name, { type: 'string', validate: () => true });
     const schemas = schemaFiles(SCHEMAS).map((file) => JSON.parse(readFileSync(file, 'utf8')) as { $id: string });
     for (const schema of schemas) strict.addSchema(schema);

@@ -39,7 +39,7 @@ describe('the live journal over HTTP (what the page reads)', () => {
       await fetch(`${url}/api/2.0/crm/task`, { method: 'POST', headers: { ...TOKEN, 'Content-Type': 'application/json', 'X-Stub-Session': 'qa' }, body: JSON.stringify(VALID) });
       await readUntil(/id: 2\nevent: entry\ndata: (\{.*\})\n/);
       const second = JSON.parse(/id: 2\nevent: entry\ndata: (\{.*\})\n/.exec(text)![1]!) as Record<string, unknown>;
-      assert.deepEqual({ ...second, time: undefined, durationMs: undefined }, { id: 2, session: 'qa', time: undefined, api: 'onlyoffice', operation: 'createTask', method: 'POST', path: '/api/2.0/crm/task', status: 201, valid: false, errors: 1, durationMs: undefined });
+      assert.deepEqual({ ...second, time: undefined, durationMs: undefined }, { id: 2, session: 'qa', time: undefined, api: 'onlyoffice', operation: 'createTask', method: 'POST', path: '/api/2.0/crm/task', status: 201, valid: false, errors: 1, warnings: 1, durationMs: undefined });
       await fetch(`${url}/__admin/requests?session=qa`, { method: 'DELETE' });
       await readUntil(/event: cleared\ndata: \{"session":"qa"\}/);
       controller.abort();

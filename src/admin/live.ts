@@ -7,6 +7,7 @@ import type { Request, Response, Router } from 'express';
 import { formatIso } from '../core/clock.js';
 import { render, type StoredEntry } from '../journal/entry.js';
 import type { JournalEvent } from '../journal/journal.js';
+import { contractWarnings } from '../journal/warnings.js';
 import type { Stub } from '../stub.js';
 import { Problem } from './problem.js';
 
@@ -29,6 +30,8 @@ export function summary(entry: StoredEntry) {
     status: response.status,
     valid: record.valid,
     errors: record.errors.length,
+    // How many of those errors are only contract warnings (the page shows a warning, not a rejection).
+    warnings: contractWarnings(record).length,
     durationMs: entry.durationMs,
     ...(entry.fault ? { fault: entry.fault } : {}),
   };

@@ -34,6 +34,14 @@ export interface SchemaRegistry {
 
 export type ValidationError = ErrorObject;
 
+/**
+ * taskstub's own schema keywords, each a list: annotations that ajv accepts
+ * in strict mode and never checks. `x-requiredNotEnforced` names fields the
+ * seed calls required that the real server does not enforce
+ * (src/journal/warnings.ts).
+ */
+export const ANNOTATION_KEYWORDS = ['x-requiredNotEnforced'] as const;
+
 export function schemaId(name: string): string {
   return name.startsWith('https://') ? name : `${SCHEMA_BASE}${name}.schema.json`;
 }
@@ -61,6 +69,7 @@ export function loadSchemas(formats: Record<string, FormatCheck>, dir = SCHEMAS_
   // of every start; test/schemas.test.ts checks every shipped schema instead.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowMatchingProperties: true, validateSchema: false });
   addFormats.default(ajv);
+  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: 'array' });
   for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, { type: 'string', validate: check });
 
   const byId = new Map<string, JsonSchema>();

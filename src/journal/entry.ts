@@ -6,6 +6,7 @@ import { header, mediaType, type CoreRequest, type RequestHeaders } from '../cor
 import type { CallRecord, CoreResult } from '../core/record.js';
 import type { Ticks } from '../core/ticks.js';
 import type { Fault } from '../generated/admin/fault.js';
+import { contractWarnings, type ContractWarning } from './warnings.js';
 
 export interface StoredEntry {
   readonly id: number;
@@ -37,6 +38,8 @@ export interface JournalEntry {
   response: { status: number; headers: Record<string, string>; body: unknown };
   valid: boolean;
   errors: CallRecord['errors'];
+  /** Which of `errors` the real server would not reject the call for (warnings.ts). */
+  warnings: ContractWarning[];
   issued: CallRecord['issued'];
   durationMs: number;
   fault?: Fault;
@@ -124,6 +127,7 @@ export function render(entry: StoredEntry, secrets = false): JournalEntry {
     response: { status: result.response.status, headers: result.response.headers, body: responseBody.rawBody ?? responseBody.body },
     valid: result.record.valid,
     errors: result.record.errors,
+    warnings: contractWarnings(result.record),
     issued: result.record.issued,
     durationMs: entry.durationMs,
     ...(entry.fault ? { fault: entry.fault } : {}),
