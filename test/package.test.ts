@@ -3,7 +3,7 @@
 // runs and both entry points import with their types.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,5 +67,15 @@ describe('the npm package', () => {
     );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules', '@types'), 'check.ts'], { cwd: project });
+  });
+
+  it('installs from a git URL as the README shows: npm clones the committed tree, builds it with prepare, and its bin runs', { skip: existsSync(join(ROOT, '.git')) ? false : 'not a git checkout' }, async () => {
+    const project = mkdtempSync(join(tmpdir(), 'taskstub-git-consumer-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    await run('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', `git+file://${ROOT}`], { cwd: project, timeout: 180_000 });
+    const installed = join(project, 'node_modules', 'taskstub');
+    for (const path of ['dist/cli.js', 'dist/index.d.ts', 'README.md', 'LICENSE']) assert.ok(existsSync(join(installed, path)), path);
+    const { stdout } = await run(process.execPath, [join(installed, 'dist', 'cli.js'), '--help'], { cwd: project });
+    assert.match(stdout, /taskstub serve\s/);
   });
 });
