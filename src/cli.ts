@@ -232,10 +232,10 @@ await yargs(hideBin(process.argv))
   .command(
     'openapi',
     'Print an OpenAPI 3.1 document of both APIs, made from schemas/',
-    (y) => y,
-    () =>
-      Promise.all([import('./core/schemas.js'), import('./formats.js'), import('./openapi.js')]).then(([{ loadSchemas }, { FORMATS }, { openApiDocument }]) => {
-        process.stdout.write(`${JSON.stringify(openApiDocument(loadSchemas(FORMATS)), null, 2)}\n`);
+    (y) => y.option('server', { type: 'string', describe: 'The URL the document\'s servers names (default http://127.0.0.1:4010)' }),
+    (args) =>
+      Promise.all([import('./core/schemas.js'), import('./formats.js'), import('./openapi.js')]).then(([{ loadSchemas }, { FORMATS }, { openApiDocument, serverUrlOption }]) => {
+        process.stdout.write(`${JSON.stringify(openApiDocument(loadSchemas(FORMATS), { serverUrl: serverUrlOption(args.server) }), null, 2)}\n`);
       }, fail),
   )
   .strict()

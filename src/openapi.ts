@@ -2,10 +2,13 @@
 // made from schemas/ (the same files ajv compiles), so that it cannot drift
 // from what the stub checks. Each schema file becomes a component, each of
 // its $defs another, and every $ref is rewritten to point at them. Status
-// codes come from each API's own error table.
+// codes come from each API's own error table, plus what a fault can force.
+// Kept clean for the tools users run on it (test/openapi-tools.test.ts:
+// Redocly's recommended lint, openapi-typescript, tsc --strict): one
+// operationId per path, security on every operation.
 import { ERRORS as ONLYOFFICE_ERRORS } from './apis/onlyoffice/errors.js';
 import { ERRORS as WELLO_ERRORS } from './apis/wello/errors.js';
-import { DELAY_HEADER, FAULT_HEADER } from './faults.js';
+import { DELAY_HEADER, FAULT_HEADER, MAX_DELAY_MS } from './faults.js';
 import { SESSION_HEADER } from './core/sessions.js';
 import { SCHEMA_BASE, schemaId, type SchemaRegistry } from './core/schemas.js';
 import { taskstubVersion } from './version.js';
@@ -67,44 +70,144 @@ function components(registry: SchemaRegistry): Record<string, unknown> {
 
 const ref = (name: string, xmlRoot?: string): Json => ({ $ref: componentRef(componentName(schemaId(name))), ...(xmlRoot ? { xml: { name: xmlRoot } } : {}) });
 
-/** One response per distinct status of an API's error table, with the messages it can carry. */
-function errorResponses(table: Record<string, { status: number; message: string }>, content: (status: number) => Json): Record<string, Json> {
-  const byStatus = new Map<number, string[]>();
-  for (const { status, message } of Object.values(table)) byStatus.set(status, [...(byStatus.get(status) ?? []), message.trim()]);
-  return Object.fromEntries([...byStatus].sort(([a], [b]) => a - b).map(([status, messages]) => [String(status), { description: messages.map((m) => `"${m}"`).join(', '), content: content(status) }]));
+/** taskstub's own answer to a bad X-Stub-Fault or X-Stub-Delay value (src/stub.ts), not either API's. */
+const PROBLEM_COMPONENT = 'taskstub.problem';
+const PROBLEM_SCHEMA: Json = {
+  type: 'object',
+  description: 'taskstub\'s own RFC 9457 problem details: a bad X-Stub-Fault or X-Stub-Delay value. Never sent by the real servers.',
+  required: ['type', 'title', 'status'],
+  properties: { type: { type: 'string', format: 'uri' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' } },
+};
+
+type ErrorTable = Record<string, { status: number; message: string }>;
+
+/** One response per distinct status among the given codes of an API's error table, naming the messages it can carry. */
+function errorResponses<T extends ErrorTable>(table: T, codes: readonly (keyof T)[], content: Json): Record<string, Json> {
+  const byStatus = new Map<number, Set<string>>();
+  for (const code of codes) {
+    const { status, message } = table[code]!;
+    byStatus.set(status, (byStatus.get(status) ?? new Set()).add(message.trim()));
+  }
+  return Object.fromEntries([...byStatus].map(([status, messages]) => [String(status), { description: [...messages].map((m) => `"${m}"`).join(', '), content }]));
+}
+
+/**
+ * What X-Stub-Fault (or a queued fault) can force besides the statuses an
+ * operation declares: any status from 400 to 599, in the API's own error
+ * shape (src/faults.ts; the bodies are forcedErrorResponse / forcedError in
+ * each API's errors.ts). 503 is named because it is the fault people ask for;
+ * the ranges tell a generated client that any other 4xx or 5xx has the same shape.
+ */
+function faultResponses(content: Json): Record<string, Json> {
+  return {
+    '503': { description: 'Service Unavailable: only with X-Stub-Fault: 503 (or a queued fault); the call is not processed', content },
+    '4XX': { description: 'Any other 4xx, forced by X-Stub-Fault; the call is not processed', content },
+    '5XX': { description: 'Any other 5xx, forced by X-Stub-Fault; the call is not processed', content },
+  };
+}
+
+/** The 400s also carry taskstub's problem for its own bad X-Stub-* headers. */
+function withProblem400(responses: Record<string, Json>): Record<string, Json> {
+  const bad = responses['400'];
+  if (!bad) return responses;
+  const content = { ...(bad.content as Json), 'application/problem+json': { schema: { $ref: componentRef(PROBLEM_COMPONENT) } } };
+  return { ...responses, '400': { description: `${String(bad.description)}; or application/problem+json for a bad X-Stub-Fault / X-Stub-Delay value (taskstub's own)`, content } };
+}
+
+/** Numbered statuses in order, then the ranges (4XX, 5XX), as readers of the document expect. */
+function ordered(responses: Record<string, Json>): Record<string, Json> {
+  const rank = (status: string) => (/^\d+$/.test(status) ? Number(status) : Number(status[0]) * 100 + 99.5);
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 const STUB_HEADERS: Json[] = [
   { name: SESSION_HEADER, in: 'header', required: false, description: 'taskstub: the session (own journal view, id counters and random stream); default "default"', schema: { type: 'string' } },
-  { name: FAULT_HEADER, in: 'header', required: false, description: 'taskstub: answer with this status in the API\'s own error shape, or "empty" / "reset"', schema: { type: 'string' } },
-  { name: DELAY_HEADER, in: 'header', required: false, description: 'taskstub: wait this many milliseconds before answering', schema: { type: 'integer', minimum: 0 } },
+  {
+    name: FAULT_HEADER,
+    in: 'header',
+    required: false,
+    description: 'taskstub: a status from 400 to 599 answers that status in the API\'s own error shape without processing the call; "empty" processes it and answers its status with an empty body; "reset" drops the connection. Faults queued through POST /__admin/faults do the same. A value of none of these forms is a 400 application/problem+json',
+    schema: { type: 'string' },
+  },
+  { name: DELAY_HEADER, in: 'header', required: false, description: 'taskstub: wait this many milliseconds before answering', schema: { type: 'integer', minimum: 0, maximum: MAX_DELAY_MS } },
 ];
 
-function onlyofficeCreate(format: 'json' | 'xml'): Json {
-  const type = format === 'xml' ? 'text/xml' : 'application/json';
-  const body = (name: string) => ({ [type]: { schema: ref(name, format === 'xml' ? 'result' : undefined) } });
+/**
+ * Every ONLYOFFICE method answers at no suffix, .json, .xml and .tml
+ * (ASC.Api ApiHttpHandler; src/apis/onlyoffice/index.ts routes the same), so
+ * each operation is declared at the four paths, each with its own operationId.
+ */
+const ONLYOFFICE_SUFFIXES = ['', '.json', '.xml', '.tml'] as const;
+type Suffix = (typeof ONLYOFFICE_SUFFIXES)[number];
+const SUFFIX_ID: Record<Suffix, string> = { '': '', '.json': 'Json', '.xml': 'Xml', '.tml': 'Tml' };
+const isXmlSuffix = (suffix: Suffix) => suffix === '.xml' || suffix === '.tml';
+
+/** XML (<result>) only from the .xml/.tml suffix, and there JSON still answers a JSON request; Accept is never read. */
+function onlyofficeBody(suffix: Suffix, name: string): Json {
+  const json = { 'application/json': { schema: ref(name) } };
+  return isXmlSuffix(suffix) ? { 'text/xml': { schema: ref(name, 'result') }, ...json } : json;
+}
+
+function formatNote(suffix: Suffix): string {
+  if (isXmlSuffix(suffix)) return `The ${suffix} suffix answers in XML (<result>, elements in the JSON key order) unless the request's Content-Type is application/json, which is answered in JSON; Accept is never read.`;
+  return `Answers in JSON${suffix ? ' (the same as with no suffix)' : ''}; only the .xml/.tml suffix gives XML.`;
+}
+
+const ONLYOFFICE_REQUEST_NOTE = 'JSON; text/xml, read as the child elements of any root; anything else (even application/xml) as form fields. Query-string values fill parameters the body does not give; names match in any letter case.';
+
+const onlyofficeRequest = (name: string): Json => ({
+  required: true,
+  description: ONLYOFFICE_REQUEST_NOTE,
+  content: {
+    'application/json': { schema: ref(name) },
+    'text/xml': { schema: ref(name, 'task') },
+    'application/x-www-form-urlencoded': { schema: ref(name) },
+  },
+});
+
+const ONLYOFFICE_UNAUTHORIZED = { 'text/plain': { schema: { type: 'string', const: 'Unauthorized' } } };
+
+function onlyofficeCreate(suffix: Suffix): Json {
+  const error = onlyofficeBody(suffix, 'onlyoffice/error');
   return {
     post: {
       tags: ['ONLYOFFICE CRM'],
-      operationId: `onlyofficeCreateTask${format === 'xml' ? 'Xml' : ''}`,
-      summary: 'Create task',
-      description: `Creates a task. ${format === 'xml' ? 'The .xml (or .tml) suffix answers in XML, <result> with the elements in the JSON key order.' : 'JSON answers, with or without the .json suffix.'} Checks in the real order: entityType, categoryId <= 0, unknown category (404), missing title or deadline, unconvertible values.`,
+      operationId: `onlyofficeCreateTask${SUFFIX_ID[suffix]}`,
+      summary: `Create task${suffix ? ` (${suffix})` : ''}`,
+      description: `Creates a task. ${formatNote(suffix)} Checks in the real order: entityType, categoryId <= 0, unknown category (404), missing title or deadline, unconvertible values.`,
       parameters: STUB_HEADERS,
       security: [{ onlyofficeToken: [] }, { onlyofficeBasic: [] }, { onlyofficeBearer: [] }, { onlyofficeCookie: [] }],
-      requestBody: {
-        required: true,
-        description: 'JSON; text/xml, read as the child elements of any root; anything else as form fields',
-        content: {
-          'application/json': { schema: ref('onlyoffice/create-task-request') },
-          'text/xml': { schema: ref('onlyoffice/create-task-request', 'task') },
-          'application/x-www-form-urlencoded': { schema: ref('onlyoffice/create-task-request') },
-        },
-      },
-      responses: {
-        '201': { description: 'The task, in the envelope {count, status, statusCode, response}', content: body('onlyoffice/envelope') },
-        '401': { description: 'No credential of the real forms', content: { 'text/plain': { schema: { type: 'string', const: 'Unauthorized' } } } },
-        ...errorResponses(ONLYOFFICE_ERRORS, () => body('onlyoffice/error')),
-      },
+      requestBody: onlyofficeRequest('onlyoffice/create-task-request'),
+      responses: ordered({
+        '201': { description: 'The task, in the envelope {count, status, statusCode, response}', content: onlyofficeBody(suffix, 'onlyoffice/envelope') },
+        '401': { description: 'No credential of the real forms (or X-Stub-Fault: 401): the plain body Unauthorized, no envelope', content: ONLYOFFICE_UNAUTHORIZED },
+        ...faultResponses(error),
+        ...withProblem400(
+          errorResponses(ONLYOFFICE_ERRORS, ['invalidArgument', 'invalidDate', 'notAnInteger', 'intOverflow', 'notAGuid', 'notABoolean', 'malformedBody', 'categoryNotFound', 'bodyTooLarge'], error),
+        ),
+      }),
+    },
+  };
+}
+
+function onlyofficeAuthenticate(suffix: Suffix): Json {
+  const error = onlyofficeBody(suffix, 'onlyoffice/error');
+  return {
+    post: {
+      tags: ['ONLYOFFICE CRM'],
+      operationId: `onlyofficeAuthenticate${SUFFIX_ID[suffix]}`,
+      summary: `Get an authentication token${suffix ? ` (${suffix})` : ''}`,
+      description: `A token for any non-empty userName and password; send it back as the whole Authorization header. ${formatNote(suffix)}`,
+      parameters: STUB_HEADERS,
+      // The route that hands out credentials needs none.
+      security: [],
+      requestBody: onlyofficeRequest('onlyoffice/authentication-request'),
+      responses: ordered({
+        '201': { description: 'The token and its expiry, in the envelope', content: onlyofficeBody(suffix, 'onlyoffice/authentication-response') },
+        '401': { description: 'Only with X-Stub-Fault: 401 (this route needs no credential): the plain body Unauthorized', content: ONLYOFFICE_UNAUTHORIZED },
+        ...faultResponses(error),
+        ...withProblem400(errorResponses(ONLYOFFICE_ERRORS, ['missingCredentials', 'malformedBody', 'bodyTooLarge'], error)),
+      }),
     },
   };
 }
@@ -116,6 +219,8 @@ function welloCreate(): Json {
     'application/xml': { schema: ref(name, name === 'wello/error' ? 'Error' : 'task') },
     'text/xml': { schema: ref(name, name === 'wello/error' ? 'Error' : 'task') },
   });
+  const location = { Location: { description: 'api/Task(<id>)', schema: { type: 'string', format: 'uri' } } };
+  const error = both('wello/error');
   return {
     post: {
       tags: ['Wello ServiceDesk'],
@@ -128,61 +233,77 @@ function welloCreate(): Json {
       ],
       security: [{ welloBasic: [] }],
       requestBody: { required: true, content: both('wello/task') },
-      responses: {
-        '201': {
-          description: 'The created task',
-          headers: { Location: { description: 'api/Task(<id>)', schema: { type: 'string', format: 'uri' } } },
-          content: both('wello/task-response'),
-        },
-        '204': { description: 'Created, with Prefer: return=minimal' },
-        ...errorResponses(WELLO_ERRORS, () => both('wello/error')),
-      },
+      responses: ordered({
+        '201': { description: 'The created task', headers: location, content: both('wello/task-response') },
+        '204': { description: 'Created, with Prefer: return=minimal', headers: location },
+        ...faultResponses(error),
+        ...withProblem400(errorResponses(WELLO_ERRORS, Object.keys(WELLO_ERRORS) as (keyof typeof WELLO_ERRORS)[], error)),
+      }),
     },
   };
 }
 
-function onlyofficeAuthenticate(): Json {
-  const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
-  return {
-    post: {
-      tags: ['ONLYOFFICE CRM'],
-      operationId: 'onlyofficeAuthenticate',
-      summary: 'Get an authentication token',
-      requestBody: {
-        required: true,
-        content: { ...json('onlyoffice/authentication-request'), 'application/x-www-form-urlencoded': { schema: ref('onlyoffice/authentication-request') } },
-      },
-      responses: {
-        '201': { description: 'The token and its expiry, in the envelope', content: json('onlyoffice/authentication-response') },
-        '400': { description: 'No userName or password', content: json('onlyoffice/error') },
-      },
-    },
-  };
+/** Where taskstub listens when nothing else is known: `taskstub serve`'s default. */
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:4010';
+
+export interface OpenApiOptions {
+  /** The URL the document's `servers` names, e.g. the one it was fetched from; default DEFAULT_SERVER_URL. */
+  serverUrl?: string;
 }
 
-export function openApiDocument(registry: SchemaRegistry): Json {
+/**
+ * The origin a request reached taskstub at (`http://127.0.0.1:54321`), from
+ * its protocol and Host header, so a client generated from the served document
+ * calls the stub that served it; undefined when the Host is missing or not a host.
+ */
+export function requestOrigin(protocol: string, host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  try {
+    const url = new URL(`${protocol}://${host}`);
+    // A Host with a path, a query or user info in it is not one.
+    return url.pathname === '/' && !url.search && !url.hash && !url.username ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `taskstub openapi --server URL`: an http(s) URL, written without a trailing slash (paths start with one). */
+export function serverUrlOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`--server: expected a URL such as http://127.0.0.1:4010, not "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--server: expected an http or https URL, not "${value}"`);
+  return url.href.replace(/\/+$/, '');
+}
+
+export function openApiDocument(registry: SchemaRegistry, options: OpenApiOptions = {}): Json {
+  const serverUrl = options.serverUrl ?? DEFAULT_SERVER_URL;
+  const onlyofficePaths = (route: string, operation: (suffix: Suffix) => Json) => ONLYOFFICE_SUFFIXES.map((suffix) => [`/api/2.0/${route}${suffix}`, operation(suffix)]);
   return {
     openapi: '3.1.0',
     info: {
       title: 'taskstub: ONLYOFFICE CRM and Wello ServiceDesk create-task APIs',
       version: taskstubVersion(),
       description: 'The two create-task APIs as taskstub serves them, made from its JSON Schemas (schemas/). The X-Stub-* headers are taskstub\'s own; the real servers ignore them.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    servers: [{ url: 'http://127.0.0.1:4010', description: 'taskstub, default port' }],
+    servers: [{ url: serverUrl, description: options.serverUrl ? 'taskstub' : 'taskstub, default address' }],
     tags: [
-      { name: 'ONLYOFFICE CRM', description: 'POST api/2.0/crm/task and api/2.0/authentication' },
+      { name: 'ONLYOFFICE CRM', description: 'POST api/2.0/crm/task and api/2.0/authentication, each with no suffix, .json, .xml and .tml' },
       { name: 'Wello ServiceDesk', description: 'POST api/Task' },
     ],
-    paths: {
-      '/api/2.0/crm/task': onlyofficeCreate('json'),
-      '/api/2.0/crm/task.json': onlyofficeCreate('json'),
-      '/api/2.0/crm/task.xml': onlyofficeCreate('xml'),
-      '/api/2.0/authentication': onlyofficeAuthenticate(),
-      '/api/Task': welloCreate(),
-    },
+    paths: Object.fromEntries([
+      ...onlyofficePaths('crm/task', onlyofficeCreate),
+      ...onlyofficePaths('authentication', onlyofficeAuthenticate),
+      ['/api/Task', welloCreate()],
+    ]),
     components: {
-      schemas: components(registry),
+      schemas: { ...components(registry), [PROBLEM_COMPONENT]: PROBLEM_SCHEMA },
       securitySchemes: {
         onlyofficeToken: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The token from api/2.0/authentication, as the whole header value' },
         onlyofficeBasic: { type: 'http', scheme: 'basic' },

@@ -11,7 +11,7 @@ import { render, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
 import type { JournalCall } from '../journal/journal.js';
 import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
-import { openApiDocument } from '../openapi.js';
+import { openApiDocument, requestOrigin } from '../openapi.js';
 import { addLiveRoutes } from './live.js';
 import { sendReadme, sendWelcome } from './welcome.js';
 import { invalid, Problem, sendProblem } from './problem.js';
@@ -107,8 +107,9 @@ export function createAdminRouter(stub: Stub): Router {
 
   addLiveRoutes(router, stub);
 
-  router.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument(registry));
+  router.get('/openapi.json', (req, res) => {
+    // servers: the URL this stub was reached at, so a generated client calls it.
+    res.json(openApiDocument(registry, { serverUrl: requestOrigin(req.protocol, req.get('host')) }));
   });
 
   router.get('/requests', (req, res) => {
