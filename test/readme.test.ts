@@ -139,6 +139,13 @@ describe('README', () => {
         });
       }
     }
+    it('every task the snippets created is valid against the contract: no errors, no contract warnings', async () => {
+      const { requests } = (await (await fetch(`${stub.url}/__admin/requests`)).json()) as { requests: { id: number; session: string; response: { status: number }; valid: boolean; warnings: unknown[] }[] };
+      // The README's own calls (replay's sessions hold the shipped scenarios' calls).
+      const created = requests.filter((entry) => entry.response.status === 201 && ['default', 'job-42'].includes(entry.session));
+      assert.ok(created.length >= 5, `${created.length} created`);
+      for (const entry of created) assert.deepEqual({ id: entry.id, valid: entry.valid, warnings: entry.warnings }, { id: entry.id, valid: true, warnings: [] });
+    });
   });
 
   it('links only to files that exist in the repository, and never outside it', () => {
