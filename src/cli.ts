@@ -26,6 +26,7 @@ interface ServeArgs {
   'journal-file': string | undefined;
   'journal-secrets': boolean;
   'admin-token': string | undefined;
+  'admin-token-file': string | undefined;
   log: boolean;
   'low-memory': boolean;
   cors: 'on' | 'off';
@@ -80,11 +81,33 @@ function watchFixtures(stub: Stub, dir: string): void {
 /** Beyond loopback the admin API (which can read and rewrite everything) needs a token: refuse to start without one. */
 function checkExposure(args: ServeArgs): void {
   if (!isLoopbackHost(args.host) && !args['admin-token']) {
-    throw new Error(`--host ${args.host} is reachable from other machines: give an admin token (--admin-token or TASKSTUB_ADMIN_TOKEN), or bind to 127.0.0.1`);
+    throw new Error(`--host ${args.host} is reachable from other machines: give an admin token (--admin-token, TASKSTUB_ADMIN_TOKEN or --admin-token-file), or bind to 127.0.0.1`);
   }
 }
 
+/**
+ * --admin-token-file: the token from a file (a Docker or Kubernetes secret), so it stays out of
+ * the environment and the command line. Surrounding whitespace (the newline `echo` leaves) is
+ * dropped, as the Bearer value is trimmed before it is compared (admin/token.ts).
+ */
+function readAdminTokenFile(args: ServeArgs): void {
+  const path = args['admin-token-file'];
+  if (path === undefined) return;
+  if (args['admin-token']) throw new Error('give the admin token one way: --admin-token (TASKSTUB_ADMIN_TOKEN) or --admin-token-file (TASKSTUB_ADMIN_TOKEN_FILE), not both');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the admin token file ${path}: ${(error as Error).message}`);
+  }
+  const token = text.trim();
+  if (!token) throw new Error(`the admin token file ${path} is empty`);
+  if (/[\r\n]/.test(token)) throw new Error(`the admin token file ${path} holds more than one line`);
+  args['admin-token'] = token;
+}
+
 function serve(args: ServeArgs): void {
+  readAdminTokenFile(args);
   checkExposure(args);
   // V8 then collects the old generation sooner; little reaches it since the journal left the V8 heap (bench/README.md).
   if (args['low-memory']) setFlagsFromString('--heap-growing-percent=30');
@@ -195,6 +218,7 @@ await yargs(hideBin(process.argv))
         .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
         .option('journal-secrets', { type: 'boolean', default: false, describe: 'Show credentials (Authorization, cookies) unmasked in the journal and its exports' })
         .option('admin-token', adminTokenOption('Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback'))
+        .option('admin-token-file', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN_FILE || undefined, describe: 'Read the admin token from this file (a Docker secret), trailing newline dropped; env TASKSTUB_ADMIN_TOKEN_FILE' })
         .option('cors', { choices: ['on', 'off'] as const, default: 'on' as const, describe: 'CORS for browsers on other origins' })
         .option('cors-origin', { type: 'string', array: true, describe: 'Allow only this origin (repeat for more); default any' })
         .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })

@@ -94,6 +94,11 @@ export function createAdminRouter(stub: Stub): Router {
   router.get('/', sendWelcome);
   router.get('/readme', sendReadme);
 
+  // Liveness for a container's HEALTHCHECK: open even with an admin token (token.ts), so it says only that the stub answers.
+  router.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
   router.get('/health', (_req, res) => {
     const { clock } = stub.context;
     res.json({

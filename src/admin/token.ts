@@ -15,6 +15,9 @@ export function requireAdminToken(token: string): RequestHandler {
     // The live page itself holds no data (a browser cannot send a header when it
     // opens a URL); everything it shows comes from calls that need the token.
     if (req.method === 'GET' && req.path === '/ui') return next();
+    // Liveness (routes.ts) answers {"status":"ok"} and nothing else, so a container's
+    // HEALTHCHECK needs no token, however the server was given one (env, flag, file).
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/health/live') return next();
     const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (m && timingSafeEqual(digest(m[1]!.trim()), expected)) return next();
     res.set('WWW-Authenticate', 'Bearer realm="taskstub admin"');
