@@ -3,7 +3,7 @@
 import { readFileSync, watch, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 import { isLoopbackHost } from './admin/token.js';
@@ -11,8 +11,10 @@ import { createRequestLogger, type RequestLogger } from './log.js';
 import { createStubServer } from './server.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
+import { DEFAULT_TIMEOUT_MS as DEFAULT_REPLAY_TIMEOUT_MS } from './replay/defaults.js';
 import type { ReplayOptions } from './replay/run.js';
 import type { ApiChoice } from './validate.js';
+import { taskstubVersion } from './version.js';
 
 interface ServeArgs {
   port: number;
@@ -128,7 +130,8 @@ function serve(args: ServeArgs): void {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : args.port;
     const host = args.host.includes(':') ? `[${args.host}]` : args.host;
-    process.stdout.write(`taskstub listening on http://${host}:${port}\n`);
+    // The first line is what scripts wait for and parse; the second is for people.
+    process.stdout.write(`taskstub listening on http://${host}:${port}\nlive page: http://${host}:${port}/__admin/ui\n`);
   });
   server.on('error', (error) => {
     process.stderr.write(`taskstub: ${error.message}\n`);
@@ -143,6 +146,20 @@ interface ReplayArgs {
   junit: string | undefined;
   auth: string[] | undefined;
   'admin-token': string | undefined;
+  timeout: number;
+  bail: boolean;
+  grep: string | undefined;
+  reporter: 'text' | 'json';
+}
+
+/** replay's exit codes: a step failed, or replay was asked to run in a way it cannot (documented in --help). */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** A usage mistake: said on stderr, exit 2. */
+function usageError(message: string): number {
+  process.stderr.write(`taskstub replay: ${message}\n`);
+  return EXIT_USAGE;
 }
 
 /** `--auth VALUE` for both APIs, or `--auth onlyoffice=VALUE --auth wello=VALUE`. */
@@ -158,36 +175,77 @@ function authOption(values: readonly string[] = []): ReplayOptions['auth'] {
 
 // The replay and validate commands load their modules when they run: `serve` starts faster without them.
 async function runReplay(args: ReplayArgs): Promise<number> {
-  const [{ loadSchemas }, { FORMATS }, { junitReport, textReport }, { replay }, { loadScenario, scenarioFiles }] = await Promise.all([
-    import('./core/schemas.js'),
-    import('./formats.js'),
-    import('./replay/report.js'),
-    import('./replay/run.js'),
-    import('./replay/scenarios.js'),
-  ]);
-  const registry = loadSchemas(FORMATS);
-  const files = scenarioFiles(args.paths);
-  if (files.length === 0) {
-    process.stderr.write('taskstub replay: no scenario files found\n');
-    return 1;
+  const [{ loadSchemas }, { FORMATS }, { jsonReport, junitReport }, { createProgress }, { replayRun, ReplayUsageError }, { loadScenario, scenarioFiles }] =
+    await Promise.all([
+      import('./core/schemas.js'),
+      import('./formats.js'),
+      import('./replay/report.js'),
+      import('./replay/progress.js'),
+      import('./replay/run.js'),
+      import('./replay/scenarios.js'),
+    ]);
+  if (!Number.isInteger(args.timeout) || args.timeout <= 0) return usageError(`--timeout ${args.timeout}: give a whole number of milliseconds above 0`);
+  let grep: RegExp | undefined;
+  try {
+    grep = args.grep === undefined ? undefined : new RegExp(args.grep);
+  } catch (error) {
+    return usageError(`--grep ${args.grep}: ${(error as Error).message}`);
   }
-  const results = await replay(
-    files.map((file) => loadScenario(file, registry)),
-    { target: args.target.replace(/\/+$/, ''), registry, auth: authOption(args.auth), adminToken: args['admin-token'] },
-  );
-  process.stdout.write(textReport(results));
+  let files: string[];
+  try {
+    files = scenarioFiles(args.paths);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (files.length === 0) return usageError(`no scenario files (*.json) in ${args.paths.join(', ')}`);
+  const registry = loadSchemas(FORMATS);
+  let scenarios = files.map((file) => loadScenario(file, registry));
+  if (grep) {
+    const all = scenarios.length;
+    // A file that is not a scenario has no name: it is matched by its file name, so that a broken file is not silently left out.
+    scenarios = scenarios.filter((s) => grep.test(s.scenario?.name ?? s.file));
+    if (scenarios.length === 0) return usageError(`no scenario name matches --grep ${args.grep} (of ${all} scenarios)`);
+  }
+  const json = args.reporter === 'json';
+  // The JSON document is all that goes to stdout; a terminal on stderr still sees the progress line.
+  const progress = json ? (process.stderr.isTTY ? createProgress(process.stderr) : undefined) : createProgress(process.stdout);
+  const options = {
+    target: args.target,
+    registry,
+    auth: authOption(args.auth),
+    adminToken: args['admin-token'],
+    timeoutMs: args.timeout,
+    bail: args.bail,
+    onProgress: progress?.onProgress,
+  };
+  let run;
+  try {
+    run = await replayRun(scenarios, options);
+  } catch (error) {
+    if (error instanceof ReplayUsageError) return usageError(error.message);
+    throw error;
+  }
+  const { results } = run;
+  if (json) {
+    progress?.clear();
+    process.stdout.write(jsonReport(results, { url: run.target, stub: run.stub }));
+  } else progress?.finish(results);
   if (args.junit) writeFileSync(args.junit, junitReport(results));
-  return results.every((r) => r.ok) ? 0 : 1;
+  return results.every((r) => r.ok) ? 0 : EXIT_FAILED;
 }
 
 async function runValidate(api: ApiChoice, file: string): Promise<number> {
-  const { validateRequestBody } = await import('./validate.js');
-  const errors = validateRequestBody(api, readFileSync(file, 'utf8'));
+  const { BODY_KIND_NAMES, bodyKind, validateRequestBody } = await import('./validate.js');
+  const text = readFileSync(file, 'utf8');
+  const kind = bodyKind(file, text);
+  const errors = validateRequestBody(api, text, kind);
+  // How the file was read: a form body that was meant as JSON is then plain to see.
+  const readAs = `(read as ${BODY_KIND_NAMES[kind]})`;
   if (errors.length === 0) {
-    process.stdout.write(`${file}: valid ${api} request\n`);
+    process.stdout.write(`${file}: valid ${api} request ${readAs}\n`);
     return 0;
   }
-  process.stdout.write(`${file}: invalid ${api} request\n`);
+  process.stdout.write(`${file}: invalid ${api} request ${readAs}\n`);
   for (const error of errors) process.stdout.write(`  ${error.path || '(body)'}: ${error.message}\n`);
   return 1;
 }
@@ -200,13 +258,40 @@ function fail(error: unknown): never {
   process.exit(1);
 }
 
+/**
+ * `taskstub` alone is `taskstub serve`, so yargs would list serve's flags and
+ * examples in the top-level help, where they read as every command's: there
+ * the flags are hidden, and `taskstub serve --help` shows them with examples.
+ */
+function serveFlagsUnderServeOnly<T>(y: Argv<T>): Argv<T> {
+  if (hideBin(process.argv).includes('serve')) {
+    return y
+      .example('$0 serve', 'Serve on http://127.0.0.1:4010 with the shipped fixtures')
+      .example('$0 serve --port 0 --seed 1 --clock 2026-01-01T00:00:00Z', 'A free port (printed), the same answers on every run')
+      .example('TASKSTUB_ADMIN_TOKEN=s3cret $0 serve --host 0.0.0.0', 'Reachable from other machines: needs an admin token');
+  }
+  // getOptions is public in yargs but missing from @types/yargs.
+  const { key } = (y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  for (const name of Object.keys(key)) if (name !== 'help' && name !== 'version') y.hide(name);
+  return y;
+}
+
+/** A wrong command line (unknown flag, missing argument, bad choice): the help, what is wrong, exit 2. */
+function usageFailure(message: string | null, error: Error | undefined, y: Argv): never {
+  if (error && !message) fail(error);
+  y.showHelp();
+  process.stderr.write(`\n${message ?? error?.message}\n`);
+  process.exit(EXIT_USAGE);
+}
+
 await yargs(hideBin(process.argv))
   .scriptName('taskstub')
+  .usage('$0 [command] [options]\n\nA stub server for the ONLYOFFICE CRM and Wello ServiceDesk create-task APIs.')
   .command<ServeArgs>(
     ['serve', '$0'],
-    'Serve the ONLYOFFICE and Wello stubs',
+    'Serve the ONLYOFFICE and Wello stubs (the default command)',
     (y) =>
-      y
+      serveFlagsUnderServeOnly(y
         .option('port', { type: 'number', default: Number(process.env.PORT || 4010), describe: 'Port (0 picks a free one); env PORT' })
         .option('host', { type: 'string', default: process.env.HOST || '127.0.0.1', describe: 'Address to bind; env HOST' })
         .option('seed', { type: 'number', describe: 'Seed for generated values: same seed, clock and calls give the same bytes' })
@@ -223,7 +308,7 @@ await yargs(hideBin(process.argv))
         .option('cors-origin', { type: 'string', array: true, describe: 'Allow only this origin (repeat for more); default any' })
         .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })
         .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
-        .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' }),
+        .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' })),
     (args) => {
       try {
         serve(args);
@@ -234,23 +319,39 @@ await yargs(hideBin(process.argv))
   )
   .command<ReplayArgs>(
     'replay <paths..>',
-    'Replay QA scenarios against the stub or a real API; exit 1 when a step fails',
+    'Replay QA scenarios against the stub or a real API',
     (y) =>
       y
-        .positional('paths', { type: 'string', array: true, demandOption: true, describe: 'Scenario files or directories of them' })
-        .option('target', { type: 'string', demandOption: true, describe: 'Base URL, e.g. http://127.0.0.1:4010' })
+        // default: undefined, else yargs shows an array positional as [default: []].
+        .positional('paths', { type: 'string', array: true, demandOption: true, default: undefined, describe: 'Scenario files (*.json) or directories of them' })
+        .option('target', { type: 'string', demandOption: true, describe: 'Base URL with its scheme, e.g. http://127.0.0.1:4010' })
+        .option('grep', { type: 'string', describe: 'Run only the scenarios whose name matches this regular expression' })
+        .option('bail', { type: 'boolean', default: false, describe: 'Stop after the first failed scenario; the rest are reported as not run' })
+        .option('timeout', { type: 'number', default: DEFAULT_REPLAY_TIMEOUT_MS, describe: 'Milliseconds one request may take, answer included, before its step fails' })
+        .option('reporter', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: a line per scenario as it finishes; json: one JSON document on stdout' })
         .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
         .option('auth', { type: 'string', array: true, describe: 'Authorization value for steps that send one: VALUE, or onlyoffice=VALUE / wello=VALUE' })
-        .option('admin-token', adminTokenOption('The stub\'s admin token')),
+        .option('admin-token', adminTokenOption('The stub\'s admin token'))
+        .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010', 'Every scenario in the directory, against a local stub')
+        .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010 --grep wello --bail', 'Only the Wello scenarios, stopping at the first failure')
+        .example('$0 replay scenarios --target https://portal.example --auth onlyoffice=TOKEN --junit replay.xml', 'Against a real API (a contract drift check), with a JUnit report')
+        .epilogue('Exit codes: 0 every scenario passed (or was skipped); 1 a step failed or a file is not a valid scenario; 2 replay cannot run as asked (a bad flag, no scenario files, no name matching --grep, a --target without http:// or https://, a stub that needs an admin token).'),
     (args) => runReplay(args).then((code) => process.exit(code), fail),
   )
   .command<{ api: ApiChoice; file: string }>(
     'validate <api> <file>',
-    'Check a JSON or XML request body against the API\'s request schema; exit 1 when invalid',
+    'Check a request body (JSON, XML or form fields) as the API\'s server reads it; exit 1 when invalid',
     (y) =>
       y
-        .positional('api', { choices: ['onlyoffice', 'wello'] as const, demandOption: true })
-        .positional('file', { type: 'string', demandOption: true }),
+        .positional('api', { choices: ['onlyoffice', 'wello'] as const, demandOption: true, describe: 'Whose request it is: onlyoffice (POST api/2.0/crm/task) or wello (POST api/Task)' })
+        .positional('file', {
+          type: 'string',
+          demandOption: true,
+          describe: 'The body: .json and .xml files are what their names say; others are JSON, XML or form fields (title=x&deadline=...) by their content',
+        })
+        .example('$0 validate onlyoffice task.json', 'A JSON body for ONLYOFFICE')
+        .example('$0 validate onlyoffice task.form', 'Form fields, read as the ONLYOFFICE server reads them')
+        .example('$0 validate wello task.xml', 'A DataContract XML body for Wello'),
     (args) => runValidate(args.api, args.file).then((code) => process.exit(code), fail),
   )
   .command(
@@ -262,6 +363,11 @@ await yargs(hideBin(process.argv))
         process.stdout.write(`${JSON.stringify(openApiDocument(loadSchemas(FORMATS), { serverUrl: serverUrlOption(args.server) }), null, 2)}\n`);
       }, fail),
   )
+  .example('$0', 'Serve on http://127.0.0.1:4010 (taskstub serve --help: its flags)')
+  .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010', 'Replay the shipped scenarios against it')
+  .example('$0 validate wello task.json', 'Check a request body without a server')
+  .version(taskstubVersion())
   .strict()
+  .fail(usageFailure)
   .help()
   .parseAsync();

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, startCli } from './cli-helpers.js';
-import { fixturesWith, TOKEN, VALID } from './helpers.js';
+import { fixturesWith, ROOT, TOKEN, VALID } from './helpers.js';
 
 describe('taskstub serve (DESIGN, CLI)', () => {
   it('prints "taskstub listening on http://HOST:PORT" with the real port for --port 0, creates a task, and exits 0 on SIGTERM', async () => {
@@ -14,6 +20,24 @@ describe('taskstub serve (DESIGN, CLI)', () => {
       assert.equal(((await res.json()) as { response: { id: number } }).response.id, 1);
     } finally {
       assert.equal(await cli.stop(), 0);
+    }
+  });
+
+  it('prints the listening line first, then a line naming the live page', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let stdout = '';
+      for await (const chunk of child.stdout) {
+        stdout += (chunk as Buffer).toString();
+        if (stdout.split('\n').length > 2) break;
+      }
+      const [listening, live] = stdout.split('\n');
+      const url = /^taskstub listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(listening!)?.[1];
+      assert.ok(url, `first line: ${listening}`);
+      assert.equal(live, `live page: ${url}/__admin/ui`);
+      assert.equal((await fetch(`${url}/__admin/ui`)).status, 200);
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 
@@ -68,13 +92,152 @@ describe('taskstub serve (DESIGN, CLI)', () => {
     assert.match(result.stderr, /onlyoffice\.json: field \/categories\/2\/title must be string/);
   });
 
-  it('refuses an unknown flag and a bad --clock', async () => {
-    assert.equal((await runCli(['--port', '0', '--no-such-flag'])).code, 1);
+  it('refuses an unknown flag (exit 2, a usage error: the help and what is wrong) and a bad --clock (exit 1)', async () => {
+    const unknown = await runCli(['--port', '0', '--no-such-flag']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /\n\nUnknown arguments?: (no-)?such-flag/);
+    assert.equal(unknown.stdout, '');
     const clock = await runCli(['--port', '0', '--clock', 'yesterday']);
     assert.equal(clock.code, 1);
     assert.match(clock.stderr, /--clock: not an ISO 8601 time/);
     const far = await runCli(['--port', '0', '--clock', '+275760-09-13T00:00:00Z']);
     assert.equal(far.code, 1, 'a time no answer could carry (it also overflowed the journal: a 500 on every call)');
     assert.match(far.stderr, /outside the years 1-9999/);
+  });
+});
+
+const PROJECT_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * A consumer project with taskstub installed in its node_modules, as npm lays it
+ * out: yargs hoisted beside it, the consumer's own package.json at the top.
+ * Symlinks, run with --preserve-symlinks so that node resolves modules from
+ * where they seem to be (as it would from real copies).
+ */
+function consumerProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'taskstub-consumer-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '9.9.9' }));
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, 'taskstub'), { recursive: true });
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
+  for (const name of ['package.json', 'src', 'dist', 'schemas', 'fixtures', 'ui', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(modules, 'taskstub', name));
+  return dir;
+}
+
+async function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+describe('taskstub --version', () => {
+  it(`prints taskstub's own version (${PROJECT_VERSION}) when installed in a project of another version, from src/ (tsx)`, async () => {
+    const dir = consumerProject();
+    // yargs' own guess reads the package.json above the node_modules yargs is in: the consumer's (9.9.9).
+    const result = await run(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', '--import', 'tsx', 'node_modules/taskstub/src/cli.ts', '--version'], dir);
+    assert.equal(result.stdout, `${PROJECT_VERSION}\n`, result.stderr);
+  });
+
+  it('and from dist/', { skip: existsSync(join(ROOT, 'dist', 'cli.js')) ? false : 'dist/cli.js is not built (npm test builds it first)' }, async () => {
+    const dir = consumerProject();
+    const result = await run(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', 'node_modules/taskstub/dist/cli.js', '--version'], dir);
+    assert.equal(result.stdout, `${PROJECT_VERSION}\n`, result.stderr);
+  });
+});
+
+/** Whether something accepts connections on this port of 127.0.0.1. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start and npm run dev pass SIGTERM on to the server', () => {
+  // npm runs a script as `sh -c "<script>"` and sends the signal to that sh; dash, Debian's sh,
+  // does not exec the command and dies without passing the signal on: the server kept the port.
+  // The scripts `exec` the server, so the signal reaches it.
+  for (const [script, skip] of [
+    ['start', existsSync(join(ROOT, 'dist', 'cli.js')) ? false : 'dist/cli.js is not built (npm test builds it first)'],
+    ['dev', false],
+  ] as const) {
+    it(`npm ${script === 'start' ? 'start' : 'run dev'} -- --port 0: SIGTERM to npm stops the server and frees its port`, { skip }, async () => {
+      const npm = spawn('npm', ['run', script, '--silent', '--', '--port', '0'], {
+        cwd: ROOT,
+        env: { ...process.env, npm_config_update_notifier: 'false' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line after 20 s; stderr: ${stderr}`)), 20_000);
+        npm.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          const m = /^taskstub listening on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(stdout);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        });
+      });
+      assert.equal(await accepts(port), true);
+      const exited = once(npm, 'exit');
+      npm.kill('SIGTERM');
+      await exited;
+      // The server may take a moment after npm to close: give it 5 s.
+      let open = true;
+      for (let i = 0; i < 50 && open; i++) {
+        open = await accepts(port);
+        if (open) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(open, false, `port ${port} is still served after npm got SIGTERM`);
+    });
+  }
+});
+
+describe('taskstub --help', () => {
+  const SERVE_FLAGS = ['--port', '--host', '--seed', '--clock', '--fixtures', '--journal-limit', '--cors', '--watch', '--log'];
+
+  it('lists the commands with examples, and not serve\'s flags (they are not every command\'s)', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    assert.equal(code, 0);
+    for (const command of ['serve', 'replay <paths..>', 'validate <api> <file>', 'openapi']) assert.match(stdout, new RegExp(`taskstub ${command.replace(/[.<>]/g, '\\$&')} `));
+    assert.match(stdout, /\nExamples:\n {2}taskstub {2,}Serve on http:\/\/127\.0\.0\.1:4010/);
+    for (const flag of SERVE_FLAGS) assert.doesNotMatch(stdout, new RegExp(`^ +${flag} `, 'm'), flag);
+  });
+
+  it('serve --help: every flag described, with examples', async () => {
+    const { code, stdout } = await runCli(['serve', '--help']);
+    assert.equal(code, 0);
+    for (const flag of SERVE_FLAGS) assert.match(stdout, new RegExp(`^ +${flag} +\\S`, 'm'), `${flag} is listed with a description`);
+    assert.match(stdout, /\nExamples:\n {2}taskstub serve /);
+    assert.match(stdout, /taskstub serve --port 0 --seed 1/);
+  });
+
+  it('replay --help: its own flags only, paths described without [default: []], examples and exit codes', async () => {
+    const { code, stdout } = await runCli(['replay', '--help']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^ +paths +Scenario files \(\*\.json\) or directories of them +\[array\] \[required\]$/m);
+    assert.doesNotMatch(stdout, /default: \[\]/);
+    for (const flag of ['--target', '--grep', '--bail', '--timeout', '--reporter', '--junit', '--auth', '--admin-token']) assert.match(stdout, new RegExp(`^ +${flag} +\\S`, 'm'), flag);
+    for (const flag of SERVE_FLAGS) assert.doesNotMatch(stdout, new RegExp(`^ +${flag} `, 'm'), `${flag} is serve's`);
+    assert.match(stdout, /\nExamples:\n {2}taskstub replay fixtures\/scenarios/);
+    assert.match(stdout, /Exit codes: 0 every scenario passed[\s\S]*; 1 a step failed[\s\S]*; 2 replay cannot run as asked/);
+  });
+
+  it('validate --help: both positionals described, with examples', async () => {
+    const { stdout } = await runCli(['validate', '--help']);
+    assert.match(stdout, /^ +api +Whose request it is/m);
+    assert.match(stdout, /^ +file +The body: /m);
+    assert.match(stdout, /\nExamples:\n {2}taskstub validate onlyoffice task\.json/);
   });
 });

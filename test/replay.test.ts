@@ -8,9 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/app.js';
 import { loadSchemas } from '../src/core/schemas.js';
 import { FORMATS } from '../src/formats.js';
+import { createProgress } from '../src/replay/progress.js';
 import { textReport } from '../src/replay/report.js';
 import { replay } from '../src/replay/run.js';
 import { loadScenario, scenarioFiles } from '../src/replay/scenarios.js';
+import { createStub } from '../src/stub.js';
 import { runCli } from './cli-helpers.js';
 import { FIXED, ROOT } from './helpers.js';
 
@@ -131,5 +133,148 @@ describe('taskstub replay against a real API: the contract drift check', () => {
     assert.doesNotMatch(report, /x-auth-seen/, '--auth replaced the credential the step sends');
     assert.equal(results[1]!.skipped, 'needs the stub (faults or sessions)');
     assert.match(report, /0 passed, 1 failed, 1 skipped/);
+  });
+});
+
+const BASIC = `Basic ${Buffer.from('a:b@c').toString('base64')}`;
+const creates = (name: string, subject: string, expectStatus = 201) => ({
+  name,
+  steps: [{ name: 'create', request: { method: 'POST', path: '/api/Task', headers: { Authorization: BASIC }, body: { subject } }, expect: { status: expectStatus, body: { subject } } }],
+});
+
+describe('taskstub replay: mistakes in how it is run are said as such (exit 2), not reported as failed steps', () => {
+  const server = createApp({ ...FIXED, adminToken: 's3cret' }).listen(0, '127.0.0.1');
+  let target = '';
+  before(async () => {
+    if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  it('a stub whose admin API answers 401 is not taken for a real API: it needs the admin token', async () => {
+    const file = scenarioFile(creates('create one', 's'));
+    const result = await runCli(['replay', file, '--target', target], { TASKSTUB_ADMIN_TOKEN: '' });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, new RegExp(`the stub at ${target} needs an admin token: pass --admin-token or TASKSTUB_ADMIN_TOKEN`));
+    assert.equal(result.stdout, '', 'no scenario ran');
+    const wrong = await runCli(['replay', file, '--target', target, '--admin-token', 'nope'], { TASKSTUB_ADMIN_TOKEN: '' });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /refused the admin token given/);
+    const right = await runCli(['replay', file, '--target', target, '--admin-token', 's3cret']);
+    assert.equal(right.code, 0, right.stdout + right.stderr);
+    assert.match(right.stdout, /1 passed, 0 failed, 0 skipped/);
+  });
+
+  it('a --target without a scheme is refused with the URL it probably means', async () => {
+    const file = scenarioFile(creates('create one', 's'));
+    const hostPort = target.replace('http://', '');
+    const result = await runCli(['replay', file, '--target', hostPort]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, new RegExp(`--target ${hostPort} has no scheme \\(http:// or https://\\): did you mean http://${hostPort}\\?`));
+    await assert.rejects(replay([loadScenario(file, registry)], { target: 'localhost:4010', registry }), /did you mean http:\/\/localhost:4010\?/);
+    await assert.rejects(replay([loadScenario(file, registry)], { target: 'ftp://127.0.0.1', registry }), /only http:\/\/ and https:\/\//);
+  });
+
+  it('--grep that matches no scenario name, and a bad --grep, are errors', async () => {
+    const file = scenarioFile(creates('create one', 's'));
+    const none = await runCli(['replay', file, '--target', target, '--admin-token', 's3cret', '--grep', '^wello']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no scenario name matches --grep \^wello \(of 1 scenarios\)/);
+    const bad = await runCli(['replay', file, '--target', target, '--admin-token', 's3cret', '--grep', '(']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--grep \(: Invalid regular expression/);
+  });
+});
+
+describe('taskstub replay: running, stopping and reporting', () => {
+  const stub = createStub(FIXED);
+  const server = createApp(FIXED, stub).listen(0, '127.0.0.1');
+  let target = '';
+  before(async () => {
+    if (!server.listening) await new Promise((resolve) => server.once('listening', resolve));
+    target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => server.close());
+
+  it('an unknown {{capture}} is the scenario\'s error, naming the scenario, the step and the name, and nothing is sent', async () => {
+    const scenario = {
+      name: 'uses a capture nobody made',
+      steps: [
+        { name: 'create', request: { method: 'POST', path: '/api/Task', headers: { Authorization: BASIC }, body: { subject: 's' } }, expect: { status: 201 }, capture: { taskId: 'id' } },
+        { name: 'read it back', request: { method: 'GET', path: '/api/Task({{taskid}})', headers: { Authorization: BASIC } }, expect: { status: 200 } },
+      ],
+    };
+    const before = stub.journal.entries().length;
+    const [result] = await replay([loadScenario(scenarioFile(scenario), registry)], { target, registry });
+    assert.equal(result!.ok, false);
+    assert.deepEqual(result!.errors, ['scenario "uses a capture nobody made", step 2 "read it back": {{taskid}} is not captured by an earlier step (captured before it: taskId)']);
+    assert.equal(stub.journal.entries().length, before, 'not even the first step was sent');
+    assert.match(textReport([result!]), /✗ uses a capture nobody made .*\n {4}scenario "uses a capture nobody made", step 2 "read it back": \{\{taskid\}\}/);
+  });
+
+  it('a capture that failed leaves the step that uses it unsent, saying why', async () => {
+    const scenario = {
+      name: 'capture fails',
+      steps: [
+        { name: 'create', request: { method: 'POST', path: '/api/Task', headers: { Authorization: BASIC }, body: { subject: 's' } }, expect: { status: 201 }, capture: { taskId: 'no.such.field' } },
+        { name: 'read it back', request: { method: 'GET', path: '/api/Task({{taskId}})', headers: { Authorization: BASIC } }, expect: { status: 200 } },
+      ],
+    };
+    const [result] = await replay([loadScenario(scenarioFile(scenario), registry)], { target, registry });
+    assert.deepEqual(result!.steps.map((s) => s.failures), [['capture taskId: nothing at no.such.field'], ['not sent: {{taskId}} has no value (its capture in an earlier step failed)']]);
+  });
+
+  it('--timeout: a request that takes longer fails its step with the time it was given', async () => {
+    const slow = { name: 'slow', fault: { delayMs: 1500 }, steps: creates('slow', 's').steps };
+    const started = performance.now();
+    const [result] = await replay([loadScenario(scenarioFile(slow), registry)], { target, registry, timeoutMs: 200 });
+    assert.ok(performance.now() - started < 1400, 'it did not wait for the answer');
+    assert.deepEqual(result!.steps[0]!.failures, ['no answer within 200 ms (--timeout)']);
+  });
+
+  it('prints a line per scenario as it finishes (not a TTY), --bail stops after the first failure and reports the rest as not run', async () => {
+    const files = [scenarioFile(creates('passes', 'a')), scenarioFile(creates('fails', 'b', 200)), scenarioFile(creates('never runs', 'c'))];
+    const all = await runCli(['replay', ...files, '--target', target]);
+    assert.equal(all.code, 1);
+    assert.match(all.stdout, /^✓ passes \(\S+scenario\.json, \d+ ms\)\n✗ fails \(\S+, \d+ ms\)\n {4}step 1 "create":\n {6}status: expected 200, got 201\n✓ never runs \(\S+, \d+ ms\)\n\n2 passed, 1 failed, 0 skipped\n$/);
+    const bail = await runCli(['replay', ...files, '--target', target, '--bail']);
+    assert.equal(bail.code, 1);
+    assert.match(bail.stdout, /^✓ passes [^\n]*\n✗ fails [^\n]*\n {4}step 1 "create":\n {6}status: expected 200, got 201\n- never runs: not run: --bail stopped after a failed scenario\n\n1 passed, 1 failed, 0 skipped, 1 not run\n$/);
+    const grep = await runCli(['replay', ...files, '--target', target, '--grep', 'runs$']);
+    assert.equal(grep.code, 0);
+    assert.match(grep.stdout, /^✓ never runs [^\n]*\n\n1 passed, 0 failed, 0 skipped\n$/);
+  });
+
+  it('on a terminal it rewrites one progress line, then prints the same report', async () => {
+    const files = [scenarioFile(creates('first', 'a')), scenarioFile(creates('second', 'b', 200))];
+    let written = '';
+    const progress = createProgress({ isTTY: true, columns: 80, write: (text: string) => (written += text) });
+    const results = await replay(files.map((f) => loadScenario(f, registry)), { target, registry, onProgress: progress.onProgress });
+    progress.finish(results);
+    assert.equal(written, `\r\x1b[K[1/2] running "first"\r\x1b[K[2/2] running "second"\r\x1b[K${textReport(results)}`);
+  });
+
+  it('--reporter json: one JSON document with every scenario, step, difference and the totals', async () => {
+    const files = [scenarioFile(creates('passes', 'a')), scenarioFile(WRONG)];
+    const junit = join(mkdtempSync(join(tmpdir(), 'taskstub-junit-')), 'report.xml');
+    const result = await runCli(['replay', ...files, '--target', target, '--reporter', 'json', '--junit', junit]);
+    assert.equal(result.code, 1);
+    const report = JSON.parse(result.stdout) as {
+      target: string;
+      stub: boolean;
+      ok: boolean;
+      totals: Record<string, number>;
+      scenarios: { name: string; status: string; steps: { name: string; ok: boolean; status: number; failures: string[]; differences: { path: string }[] }[] }[];
+    };
+    assert.equal(report.target, target);
+    assert.equal(report.stub, true);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.totals, { scenarios: 2, passed: 1, failed: 1, skipped: 0, notRun: 0, steps: 3, failedSteps: 1 });
+    assert.deepEqual(report.scenarios.map((s) => [s.name, s.status]), [['passes', 'passed'], ['a wrong expectation', 'failed']]);
+    const wrongStep = report.scenarios[1]!.steps[1]!;
+    assert.equal(wrongStep.status, 201);
+    assert.deepEqual(wrongStep.failures, ['status: expected 200, got 201', 'body.subject: expected "expected subject", got "actual subject"']);
+    assert.deepEqual(wrongStep.differences.map((d) => d.path), ['body.subject']);
+    assert.match(readFileSync(junit, 'utf8'), /<testsuite name="a wrong expectation"/, 'the JUnit file is still written');
   });
 });

@@ -3,9 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { validateRequestBody } from '../src/validate.js';
+import { ERRORS } from '../src/apis/onlyoffice/errors.js';
+import { createApp } from '../src/app.js';
+import { bodyKind, validateRequestBody } from '../src/validate.js';
 import { runCli } from './cli-helpers.js';
-import { SEED_SAMPLE, welloSeedJson, welloSeedXml } from './helpers.js';
+import request from 'supertest';
+import { FIXED, SEED_SAMPLE, TOKEN, welloSeedJson, welloSeedXml } from './helpers.js';
 
 function file(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'taskstub-validate-')), name);
@@ -24,7 +27,7 @@ describe('taskstub validate <onlyoffice|wello> <file>', () => {
     assert.deepEqual(validateRequestBody('onlyoffice', JSON.stringify({ title: 'x', categoryId: 'one', deadline: 'soon' })), [
       { path: '/categoryId', message: 'Input string was not in a correct format.' },
       { path: '/responsibleId', message: "must have required property 'responsibleId'" },
-      { path: '/deadline', message: 'must match format "api-datetime"' },
+      { path: '/deadline', message: 'invalid date time format: soon' },
     ]);
     assert.deepEqual(validateRequestBody('wello', '{"subject":"","due_date":"soon"}'), [
       { path: '/due_date', message: "Could not convert string to DateTime: soon. Path 'due_date', line 1, position 31." },
@@ -52,10 +55,48 @@ describe('taskstub validate <onlyoffice|wello> <file>', () => {
     assert.match(badXml.stdout, /\(body\): /);
   });
 
-  it('refuses an unknown API and a missing file', async () => {
-    assert.equal((await runCli(['validate', 'jira', file('x.json', '{}')])).code, 1);
+  it('refuses an unknown API (exit 2, a usage error) and a missing file', async () => {
+    assert.equal((await runCli(['validate', 'jira', file('x.json', '{}')])).code, 2);
     const missing = await runCli(['validate', 'wello', '/nonexistent/task.json']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /ENOENT/);
+  });
+});
+
+describe('taskstub validate: form fields, and the server\'s wording', () => {
+  const FORM = `title=Call&deadline=2026-12-01T10-00-00.000Z&categoryId=1&responsibleId=${SEED_SAMPLE.responsibleId}`;
+
+  it('reads a file that is neither JSON nor XML as form fields, as the ONLYOFFICE server reads any other content type', async () => {
+    assert.equal(bodyKind('task.form', FORM), 'form');
+    assert.equal(bodyKind('task.txt', ' {"title":"x"}'), 'json');
+    assert.equal(bodyKind('task', '<task/>'), 'xml');
+    assert.equal(bodyKind('task.json', FORM), 'json', 'the name says JSON');
+    assert.deepEqual(validateRequestBody('onlyoffice', FORM, 'form'), []);
+    assert.deepEqual(validateRequestBody('onlyoffice', 'title=x&categoryId=one&deadline=2026-12-01', 'form'), [
+      { path: '/categoryId', message: 'Input string was not in a correct format.' },
+      { path: '/responsibleId', message: "must have required property 'responsibleId'" },
+    ]);
+    const good = await runCli(['validate', 'onlyoffice', file('task.form', FORM)]);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.equal(good.stdout.trim().endsWith('task.form: valid onlyoffice request (read as form fields)'), true, good.stdout);
+    // Wello's Web API has no formatter for a form: 415, which validate says.
+    const wello = await runCli(['validate', 'wello', file('task.txt', 'subject=x')]);
+    assert.equal(wello.code, 1);
+    assert.match(wello.stdout, /\(body\): The request entity's media type 'application\/x-www-form-urlencoded' is not supported for this resource\./);
+  });
+
+  it('words a bad deadline as the server answers it, in a form, JSON or XML (parameter names in any case)', async () => {
+    const form = FORM.replace('deadline=2026-12-01T10-00-00.000Z', 'Deadline=2026-13-01');
+    const res = await request(createApp(FIXED)).post('/api/2.0/crm/task').set(TOKEN).type('form').send(form);
+    const answered = (res.body as { error: { message: string } }).error.message;
+    assert.equal(answered, `${ERRORS.invalidDate.message}2026-13-01`);
+    assert.deepEqual(validateRequestBody('onlyoffice', form, 'form'), [{ path: '/deadline', message: answered }]);
+    const json = JSON.stringify({ ...SEED_SAMPLE, deadline: '2026-13-01' });
+    assert.deepEqual(validateRequestBody('onlyoffice', json), [{ path: '/deadline', message: answered }]);
+    const xml = `<task><title>x</title><categoryId>1</categoryId><DEADLINE>2026-13-01</DEADLINE><responsibleId>${SEED_SAMPLE.responsibleId}</responsibleId></task>`;
+    assert.deepEqual(validateRequestBody('onlyoffice', xml), [{ path: '/deadline', message: answered }]);
+    const cli = await runCli(['validate', 'onlyoffice', file('bad.form', form)]);
+    assert.equal(cli.code, 1);
+    assert.match(cli.stdout, /bad\.form: invalid onlyoffice request \(read as form fields\)\n {2}\/deadline: invalid date time format: 2026-13-01\n$/);
   });
 });

@@ -8,17 +8,40 @@ import type { SchemaRegistry } from '../core/schemas.js';
 import { apiForPath, contractErrors } from '../contract.js';
 import type { Fault } from '../faults.js';
 import { type Difference, diffSubset } from '../journal/subset.js';
+import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import type { LoadedScenario, Scenario } from './scenarios.js';
 
 type Step = Scenario['steps'][number];
 
 export interface ReplayOptions {
+  /** The base URL, with its scheme: see checkTarget. */
   target: string;
   registry: SchemaRegistry;
   /** Authorization values that replace the ones steps send: for both APIs, or per API. */
   auth?: { onlyoffice?: string; wello?: string };
   /** The stub's admin token, for the health check and the session resets. */
   adminToken?: string;
+  /** How long one request may take, answer included, before its step fails (default 30000 ms). */
+  timeoutMs?: number;
+  /** Stop after the first failed scenario; the rest are reported as not run. */
+  bail?: boolean;
+  /** Told when each scenario starts and ends, for a progress display. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { kind: 'start'; index: number; total: number; name: string }
+  | { kind: 'done'; index: number; total: number; result: ScenarioResult };
+
+export { DEFAULT_TIMEOUT_MS };
+
+/**
+ * A mistake in how replay was asked to run (a target without a scheme, a stub
+ * that needs an admin token), found before any scenario runs: the CLI exits 2
+ * for it, 1 only for scenarios that fail.
+ */
+export class ReplayUsageError extends Error {
+  override name = 'ReplayUsageError';
 }
 
 export interface StepResult {
@@ -35,19 +58,75 @@ export interface ScenarioResult {
   file: string;
   name: string;
   ok: boolean;
+  /** Why it was skipped (it needs the stub and the target is a real API). */
   skipped?: string;
+  /** Why it did not run (--bail stopped after an earlier failure). */
+  notRun?: string;
   steps: StepResult[];
+  /** What is wrong with the scenario itself, found before any of its steps ran. */
   errors: string[];
+  durationMs: number;
 }
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false, ignoreDeclaration: true, processEntities: false });
 
-/** Replaces {{name}} with captured values, in strings and in the strings of JSON values. */
+const PLACEHOLDER = /\{\{(\w[\w.-]*)\}\}/g;
+
+/** Replaces {{name}} with captured values, in strings and in the strings of JSON values; every name has a value (see missingValues). */
 function substitute<T>(value: T, vars: Record<string, string>): T {
-  if (typeof value === 'string') return value.replace(/\{\{(\w[\w.-]*)\}\}/g, (all, name: string) => vars[name] ?? all) as T;
+  if (typeof value === 'string') return value.replace(PLACEHOLDER, (all, name: string) => vars[name] ?? all) as T;
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars)) as T;
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)])) as T;
   return value;
+}
+
+/** The {{names}} a request uses: in its path, header values and the strings of its body. */
+function placeholders(value: unknown, found = new Set<string>()): Set<string> {
+  if (typeof value === 'string') for (const m of value.matchAll(PLACEHOLDER)) found.add(m[1]!);
+  else if (Array.isArray(value)) for (const v of value) placeholders(v, found);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) placeholders(v, found);
+  return found;
+}
+
+/**
+ * A {{name}} that no earlier step captures would be sent as the literal text
+ * and fail far from the cause (an unknown token, a 404): it is the scenario's
+ * error instead, found before anything is sent.
+ */
+export function unknownCaptures(scenario: Scenario): string[] {
+  const captured = new Set<string>();
+  const errors: string[] = [];
+  scenario.steps.forEach((step, i) => {
+    for (const name of placeholders(step.request)) {
+      if (captured.has(name)) continue;
+      const known = captured.size ? `captured before it: ${[...captured].join(', ')}` : 'no step before it captures anything';
+      errors.push(`scenario "${scenario.name}", step ${i + 1} "${step.name}": {{${name}}} is not captured by an earlier step (${known})`);
+    }
+    for (const name of Object.keys(step.capture ?? {})) captured.add(name);
+  });
+  return errors;
+}
+
+/**
+ * The base URL, checked: `127.0.0.1:4010` would otherwise fail every step with
+ * a fetch error, and `localhost:4010` parses as the scheme "localhost:".
+ */
+export function checkTarget(target: string): string {
+  const trimmed = target.replace(/\/+$/, '');
+  const guess = `http://${trimmed}`;
+  const looksLikeHostPort = /^[\w.-]+:\d+(\/|$)/.test(trimmed) || /^\[[\da-f:.]+\]:\d+/i.test(trimmed);
+  let url: URL | undefined;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    // Not a URL at all: said below.
+  }
+  if (looksLikeHostPort || !url) {
+    const hint = looksLikeHostPort || URL.canParse(guess) ? `: did you mean ${guess}?` : '';
+    throw new ReplayUsageError(`--target ${target} has no scheme (http:// or https://)${hint}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ReplayUsageError(`--target ${target}: only http:// and https:// targets can be replayed against`);
+  return trimmed;
 }
 
 function faultHeaders(fault: Fault | undefined): Record<string, string> {
@@ -74,10 +153,31 @@ function pick(body: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
 }
 
-/** Whether the target is a taskstub (it has the admin API). */
-export async function isStub(target: string, adminToken?: string): Promise<boolean> {
+/** The challenge taskstub's admin API sends with its 401 (src/admin/token.ts). */
+const ADMIN_CHALLENGE = /^Bearer realm="taskstub admin"/i;
+
+/**
+ * Whether the target is a taskstub (it has the admin API). A taskstub that
+ * refuses the health check for want of the admin token is not a real API:
+ * replaying against it as one would skip the session resets and report
+ * counters left by earlier runs (`id2: expected 1, got 3`), so it is an error.
+ */
+export async function isStub(target: string, adminToken?: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<boolean> {
+  let res: Response;
   try {
-    const res = await fetch(`${target}/__admin/health`, { headers: adminToken ? { Authorization: `Bearer ${adminToken}` } : {} });
+    res = await fetch(`${target}/__admin/health`, { headers: adminToken ? { Authorization: `Bearer ${adminToken}` } : {}, signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    return false;
+  }
+  if (res.status === 401 && ADMIN_CHALLENGE.test(res.headers.get('www-authenticate') ?? '')) {
+    await res.body?.cancel();
+    throw new ReplayUsageError(
+      adminToken
+        ? `the stub at ${target} refused the admin token given (--admin-token or TASKSTUB_ADMIN_TOKEN)`
+        : `the stub at ${target} needs an admin token: pass --admin-token or TASKSTUB_ADMIN_TOKEN`,
+    );
+  }
+  try {
     return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
   } catch {
     return false;
@@ -87,6 +187,12 @@ export async function isStub(target: string, adminToken?: string): Promise<boole
 async function runStep(step: Step, scenario: Scenario, vars: Record<string, string>, context: { stub: boolean; session: string; options: ReplayOptions }): Promise<StepResult> {
   const started = performance.now();
   const { options } = context;
+  // Captured by an earlier step (unknownCaptures) but not filled: that capture failed. Nothing is sent.
+  const unfilled = [...placeholders(step.request)].filter((name) => vars[name] === undefined);
+  if (unfilled.length) {
+    const failures = unfilled.map((name) => `not sent: {{${name}}} has no value (its capture in an earlier step failed)`);
+    return { name: step.name, ok: false, failures, differences: [], durationMs: performance.now() - started };
+  }
   const request = substitute(step.request, vars);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -107,16 +213,24 @@ async function runStep(step: Step, scenario: Scenario, vars: Record<string, stri
   const result: StepResult = { name: step.name, ok: true, failures: [], differences: [], durationMs: 0 };
   const fail = (line: string) => result.failures.push(line);
   const expect = step.expect;
-  let res: Response;
-  try {
-    res = await fetch(options.target + request.path, { method: request.method, headers, body });
-  } catch (error) {
-    if (!expect.connectionReset) fail(`no answer: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // One signal for the request and its body: a slow answer counts as much as a slow start.
+  const signal = AbortSignal.timeout(timeoutMs);
+  const noAnswer = (error: unknown) => {
+    if (signal.aborted) fail(`no answer within ${timeoutMs} ms (--timeout)`);
+    else if (!expect.connectionReset) fail(`no answer: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
     result.durationMs = performance.now() - started;
     result.ok = result.failures.length === 0;
     return result;
+  };
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(options.target + request.path, { method: request.method, headers, body, signal });
+    text = await res.text();
+  } catch (error) {
+    return noAnswer(error);
   }
-  const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
   const parsed = parseAnswer(contentType, text);
   result.status = res.status;
@@ -148,10 +262,13 @@ async function runStep(step: Step, scenario: Scenario, vars: Record<string, stri
 }
 
 export async function replayScenario(loaded: LoadedScenario, options: ReplayOptions, stub: boolean): Promise<ScenarioResult> {
+  const started = performance.now();
   const { scenario } = loaded;
-  if (!scenario) return { file: loaded.file, name: loaded.file, ok: false, steps: [], errors: loaded.errors };
+  if (!scenario) return { file: loaded.file, name: loaded.file, ok: false, steps: [], errors: loaded.errors.map((e) => `not a scenario: ${e}`), durationMs: 0 };
   const base = { file: loaded.file, name: scenario.name, errors: [] };
-  if (!stub && scenario.requires === 'stub') return { ...base, ok: true, skipped: 'needs the stub (faults or sessions)', steps: [] };
+  if (!stub && scenario.requires === 'stub') return { ...base, ok: true, skipped: 'needs the stub (faults or sessions)', steps: [], durationMs: 0 };
+  const errors = unknownCaptures(scenario);
+  if (errors.length) return { ...base, ok: false, steps: [], errors, durationMs: 0 };
   const session = `replay:${scenario.name}`;
   if (stub) {
     // A fresh start: the scenario's own session, and any a step names itself.
@@ -161,12 +278,43 @@ export async function replayScenario(loaded: LoadedScenario, options: ReplayOpti
   const steps: StepResult[] = [];
   const vars: Record<string, string> = {};
   for (const step of scenario.steps) steps.push(await runStep(step, scenario, vars, { stub, session, options }));
-  return { ...base, ok: steps.every((s) => s.ok), steps };
+  return { ...base, ok: steps.every((s) => s.ok), steps, durationMs: performance.now() - started };
 }
 
-export async function replay(scenarios: readonly LoadedScenario[], options: ReplayOptions): Promise<ScenarioResult[]> {
-  const stub = await isStub(options.target, options.adminToken);
+/** The scenario a run stopped before (--bail), reported as not run. */
+function notRun(loaded: LoadedScenario): ScenarioResult {
+  return { file: loaded.file, name: loaded.scenario?.name ?? loaded.file, ok: true, notRun: 'not run: --bail stopped after a failed scenario', steps: [], errors: [], durationMs: 0 };
+}
+
+export interface ReplayRun {
+  /** The target as used: checked, without a trailing slash. */
+  target: string;
+  /** Whether it is a taskstub (sessions reset, faults sent) or a real API (every answer checked against the schemas). */
+  stub: boolean;
+  results: ScenarioResult[];
+}
+
+/** Runs the scenarios in order. Throws a ReplayUsageError, before any runs, when the target cannot be replayed against as asked. */
+export async function replayRun(scenarios: readonly LoadedScenario[], options: ReplayOptions): Promise<ReplayRun> {
+  const target = checkTarget(options.target);
+  const run = { ...options, target };
+  const stub = await isStub(target, options.adminToken, options.timeoutMs);
   const results: ScenarioResult[] = [];
-  for (const loaded of scenarios) results.push(await replayScenario(loaded, options, stub));
-  return results;
+  const total = scenarios.length;
+  for (const [index, loaded] of scenarios.entries()) {
+    if (options.bail && results.some((r) => !r.ok)) {
+      results.push(notRun(loaded));
+      continue;
+    }
+    options.onProgress?.({ kind: 'start', index, total, name: loaded.scenario?.name ?? loaded.file });
+    const result = await replayScenario(loaded, run, stub);
+    results.push(result);
+    options.onProgress?.({ kind: 'done', index, total, result });
+  }
+  return { target, stub, results };
+}
+
+/** replayRun's results only. */
+export async function replay(scenarios: readonly LoadedScenario[], options: ReplayOptions): Promise<ScenarioResult[]> {
+  return (await replayRun(scenarios, options)).results;
 }
