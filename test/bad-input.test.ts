@@ -1,7 +1,7 @@
 // Hostile and broken input, table-driven, for both APIs and the admin API:
 // every case gets that API's own 4xx error shape, never a 5xx, never a hang
-// (the hardening issue; the shapes are API-NOTES API 1 "Errors", API 2
-// "Validation errors", and DESIGN's problem+json for the admin API).
+// (the hardening issue; the shapes are docs/fidelity.md, ONLYOFFICE: Errors and
+// Wello: Validation errors, and problem+json for the admin API).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Response } from 'supertest';
@@ -36,7 +36,7 @@ const SHAPES: Record<Api, (res: Response) => void> = {
     assert.deepEqual(body.error.data, {});
   },
   wello(res) {
-    // ASP.NET answers in the request's format when Accept does not say (API-NOTES API 2, Content negotiation).
+    // ASP.NET answers in the request's format when Accept does not say (docs/fidelity.md, Wello: Content negotiation).
     if (/xml/.test(res.headers['content-type'] ?? '')) return assert.match(res.text, /^<Error><Message>[^<]+<\/Message>(<ModelState>.*<\/ModelState>)?<\/Error>$/s);
     const body = JSON.parse(res.text) as { Message: string; ModelState?: Record<string, string[]> };
     assert.equal(typeof body.Message, 'string');

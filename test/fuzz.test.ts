@@ -2,8 +2,8 @@
 // the request schemas, valid and mutated, in every encoding each API reads,
 // sometimes damaged on the way. For every one: the status is 201 or a 4xx,
 // never a 5xx; the body conforms to the API's response schema for a 201 or
-// its error schema otherwise (API-NOTES API 1 "Errors", API 2 "Validation
-// errors"); the call is in the journal and renders.
+// its error schema otherwise (docs/fidelity.md, ONLYOFFICE: Errors; Wello:
+// Validation errors); the call is in the journal and renders.
 // npm test runs a fixed seed; `npm run fuzz` runs longer (FUZZ_RUNS, FUZZ_SEED).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -45,20 +45,20 @@ const report = (statuses: number[]) => Object.entries(statuses.reduce<Record<num
 
 describe('what the fuzz found, kept as examples', () => {
   const basic = { authorization: WELLO_AUTH.Authorization };
-  it('Wello: a ModelState key with [0] is written as an XML name the way XmlConvert.EncodeLocalName does (it was a 500; API-NOTES API 2, Validation errors: In XML)', () => {
+  it('Wello: a ModelState key with [0] is written as an XML name the way XmlConvert.EncodeLocalName does (it was a 500; docs/fidelity.md, Wello: Validation errors: In XML)', () => {
     const result = stub.handle({ method: 'POST', path: '/api/Task', query: {}, headers: { ...basic, 'content-type': 'application/json', accept: 'application/xml' }, body: Buffer.from('{"subject":[') })!;
     assert.equal(result.response.status, 400);
     assert.match(result.response.body, /<ModelState><task\.subject_x005B_0_x005D_>Unexpected end when reading JSON\. Path 'subject\[0\]'/);
     check({ path: '/api/Task', headers: { ...basic, 'content-type': 'application/json', accept: 'application/xml' }, body: Buffer.from('{"subject":[1,') });
   });
 
-  it('ONLYOFFICE: an empty description is echoed as "", and a title of one space reads back as one space from XML (only null/false/0 are left out: API-NOTES API 1, The task in the response)', () => {
+  it('ONLYOFFICE: an empty description is echoed as "", and a title of one space reads back as one space from XML (only null/false/0 are left out: docs/fidelity.md, ONLYOFFICE: The task in the response)', () => {
     const json = stub.handle({ method: 'POST', path: '/api/2.0/crm/task', query: {}, headers: { authorization: TOKEN.Authorization, 'content-type': 'application/json' }, body: Buffer.from('{"title":" ","description":"","deadline":"2026-12-01T09:00:00Z","categoryId":1}') })!;
     assert.equal((JSON.parse(json.response.body) as { response: { description: string } }).response.description, '');
     assert.equal(check({ path: '/api/2.0/crm/task.xml', headers: { authorization: TOKEN.Authorization, 'content-type': 'text/xml' }, body: Buffer.from('<task><title> </title><deadline>2026-12-01T09:00:00Z</deadline><categoryId>1</categoryId></task>') }), 201);
   });
 
-  it('ONLYOFFICE: in XML a contact\'s null currency is an empty element, since the XML is made from the JSON (API-NOTES API 1, Envelope)', () => {
+  it('ONLYOFFICE: in XML a contact\'s null currency is an empty element, since the XML is made from the JSON (docs/fidelity.md, ONLYOFFICE: Envelope)', () => {
     const body = Buffer.from('<task><title>t</title><deadline>2026-12-01T09:00:00Z</deadline><categoryId>1</categoryId><contactId>1</contactId></task>');
     const result = stub.handle({ method: 'POST', path: '/api/2.0/crm/task.xml', query: {}, headers: { authorization: TOKEN.Authorization, 'content-type': 'text/xml' }, body })!;
     assert.match(result.response.body, /<shareType>0<\/shareType><currency><\/currency><canEdit>/);

@@ -68,7 +68,7 @@ after(() => {
   }
 });
 
-/** Any non-empty credential of the real forms passes (API-NOTES API 1, Authentication). */
+/** Any non-empty credential of the real forms passes (docs/fidelity.md, ONLYOFFICE: Authentication). */
 export const TOKEN = { Authorization: 'some-token' };
 
 /** The seed's sample request body, as the seed document prints it. */
@@ -118,7 +118,7 @@ export function welloSeedXml(): string {
   return text.slice(start, text.indexOf('</task>', start) + '</task>'.length);
 }
 
-/** Basic `login:password@domain`, the seed's example credential (API-NOTES API 2, Authentication). */
+/** Basic `login:password@domain`, the seed's example credential (docs/fidelity.md, Wello: Authentication). */
 export const WELLO_AUTH = { Authorization: `Basic ${Buffer.from('test@wello.solutions:123456@TESTAPI').toString('base64')}` };
 
 /** The CLI's own server (fast path in front of Express) on a free loopback port, with the frozen clock and seed. */

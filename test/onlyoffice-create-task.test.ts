@@ -5,7 +5,7 @@ import { agent, SEED_SAMPLE, TOKEN, VALID } from './helpers.js';
 const PATH = '/api/2.0/crm/task';
 
 describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
-  it('answers 201 with {count:1,status:0,statusCode:201,response} (API-NOTES API 1, Envelope)', async () => {
+  it('answers 201 with {count:1,status:0,statusCode:201,response} (docs/fidelity.md, ONLYOFFICE: Envelope)', async () => {
     const res = await agent().post(PATH).set(TOKEN).send(VALID);
     assert.equal(res.status, 201);
     assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
@@ -15,7 +15,7 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     assert.equal(res.body.statusCode, 201);
   });
 
-  it('answers the seed sample with the seed response shape once its category exists and its entityType is allowed (seed; API-NOTES API 1, create-task check 1)', async () => {
+  it('answers the seed sample with the seed response shape once its category exists and its entityType is allowed (seed; docs/fidelity.md, ONLYOFFICE: Errors, create-task check 1)', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ ...SEED_SAMPLE, categoryId: 8, entityType: 'opportunity' });
     assert.equal(res.status, 201);
     const task = res.body.response;
@@ -37,19 +37,19 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     assert.equal(task.id, 1);
   });
 
-  it('refuses the seed sample verbatim: entityType "some text" is neither opportunity nor case (API-NOTES API 1, create-task check 1)', async () => {
+  it('refuses the seed sample verbatim: entityType "some text" is neither opportunity nor case (docs/fidelity.md, ONLYOFFICE: Errors, create-task check 1)', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ ...SEED_SAMPLE, categoryId: 8 });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.message, 'Value does not fall within the expected range.');
   });
 
-  it('writes TaskWrapper keys in the real order: createBy, created, contact, title, description, deadLine, alertValue, responsible, isClosed, category, entity, canEdit, id (API-NOTES API 1, The task in the response)', async () => {
+  it('writes TaskWrapper keys in the real order: createBy, created, contact, title, description, deadLine, alertValue, responsible, isClosed, category, entity, canEdit, id (docs/fidelity.md, ONLYOFFICE: The task in the response)', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, description: 'd', alertValue: 15, responsibleId: '9924256a-739c-462b-af15-e652a3b1b6eb', entityType: 'Case', entityId: 1 });
     assert.deepEqual(Object.keys(res.body.response), ['createBy', 'created', 'title', 'description', 'deadLine', 'alertValue', 'responsible', 'category', 'entity', 'canEdit', 'id']);
     assert.deepEqual(res.body.response.entity, { entityType: 'case', entityId: 1, entityTitle: 'Printer does not print' });
   });
 
-  it('leaves out null, false and 0 fields but id: no description, alertValue, isClosed, entity; no title for a user without one (API-NOTES API 1, The task in the response)', async () => {
+  it('leaves out null, false and 0 fields but id: no description, alertValue, isClosed, entity; no title for a user without one (docs/fidelity.md, ONLYOFFICE: The task in the response)', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, alertValue: 0, isNotify: false, responsibleId: 'b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d' });
     const task = res.body.response;
     for (const absent of ['description', 'alertValue', 'isClosed', 'entity', 'contact']) assert.ok(!(absent in task), absent);
@@ -57,20 +57,20 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     assert.deepEqual(Object.keys(task.category), ['imagePath', 'title', 'sortOrder', 'id']);
   });
 
-  it('leaves out the entity when the opportunity or case is not found (API-NOTES API 1: contactId/entityId are not checked)', async () => {
+  it('leaves out the entity when the opportunity or case is not found (docs/fidelity.md, ONLYOFFICE: contactId/entityId are not checked)', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, entityType: 'opportunity', entityId: 999, contactId: 999 });
     assert.equal(res.status, 201);
     assert.ok(!('entity' in res.body.response));
     assert.ok(!('contact' in res.body.response));
   });
 
-  it('writes dates with 7 fraction digits and Z: created from the clock, deadLine from the request (API-NOTES API 1, Dates)', async () => {
+  it('writes dates with 7 fraction digits and Z: created from the clock, deadLine from the request (docs/fidelity.md, ONLYOFFICE: Dates)', async () => {
     const res = await agent({ clock: '2026-03-05T07:08:09.1234567Z' }).post(PATH).set(TOKEN).send({ ...VALID, deadline: '2026-04-11T03:12:22.4827698Z' });
     assert.equal(res.body.response.created, '2026-03-05T07:08:09.1234567Z');
     assert.equal(res.body.response.deadLine, '2026-04-11T03:12:22.4827698Z');
   });
 
-  it('keeps years 1-99 as they are (.NET dates start at year 1; Date.UTC would make 0050 into 1950) and checks leap days by the Gregorian rules (API-NOTES API 1, Dates)', async () => {
+  it('keeps years 1-99 as they are (.NET dates start at year 1; Date.UTC would make 0050 into 1950) and checks leap days by the Gregorian rules (docs/fidelity.md, ONLYOFFICE: Dates)', async () => {
     const app = agent();
     const deadLine = async (deadline: string) => (await app.post(PATH).set(TOKEN).send({ ...VALID, deadline })).body;
     assert.equal((await deadLine('0050-03-01T00:00:00Z')).response.deadLine, '0050-03-01T00:00:00.0000000Z');
@@ -79,7 +79,7 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     for (const notADay of ['0100-02-29', '1900-02-29', '2026-04-31']) assert.equal((await deadLine(notADay)).statusCode, 400, notADay);
   });
 
-  it('renders an unknown or missing responsibleId as the placeholder user "Profile has been removed" (API-NOTES API 1: responsibleId is not checked)', async () => {
+  it('renders an unknown or missing responsibleId as the placeholder user "Profile has been removed" (docs/fidelity.md, ONLYOFFICE: responsibleId is not checked)', async () => {
     for (const responsibleId of ['11111111-2222-3333-4444-555555555555', undefined]) {
       const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, responsibleId });
       assert.equal(res.status, 201);
@@ -88,7 +88,7 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     }
   });
 
-  it('takes category from the fixtures: all 12 default categories in the notes\' order (API-NOTES API 1, Default categories)', async () => {
+  it('takes category from the fixtures: all 12 default categories in the notes\' order (docs/fidelity.md, ONLYOFFICE: Default categories)', async () => {
     const titles = ['Phone call', 'Opportunity', 'Demo', 'Email', 'Fax', 'Execution control', 'Lunch', 'Appointment', 'Note', 'Delivery', 'Social networks', 'Expression of gratitude'];
     const app = agent();
     for (const [index, title] of titles.entries()) {
@@ -126,7 +126,7 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
   });
 });
 
-describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', () => {
+describe('ONLYOFFICE: routes and formats (docs/fidelity.md, ONLYOFFICE: Routes and format)', () => {
   const cases: { path: string; contentType?: string; accept?: string; xml: boolean }[] = [
     { path: PATH, xml: false },
     { path: `${PATH}.json`, xml: false },
@@ -172,7 +172,7 @@ describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', 
     assert.equal(query.body.response.title, 'Query');
   });
 
-  it('decodes XML character references in a text/xml body (API-NOTES API 1, Routes and format: text/xml elements read as name/value pairs)', async () => {
+  it('decodes XML character references in a text/xml body (docs/fidelity.md, ONLYOFFICE: Routes and format: text/xml elements read as name/value pairs)', async () => {
     const res = await agent().post(PATH).set(TOKEN).type('text/xml').send('<task><title>Caf&#233; &amp; co</title><deadline>2026-12-01T09:00:00Z</deadline><categoryId>1</categoryId></task>');
     assert.equal(res.status, 201);
     assert.equal(res.body.response.title, 'Café & co');
@@ -184,13 +184,13 @@ describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', 
     assert.equal(res.body.response.title, 'Upper');
   });
 
-  it('reads application/xml as form fields, as the real server does (API-NOTES API 1: anything else is read as form fields)', async () => {
+  it('reads application/xml as form fields, as the real server does (docs/fidelity.md, ONLYOFFICE: anything else is read as form fields)', async () => {
     const res = await agent().post(PATH).set(TOKEN).type('application/xml').send('<task><title>x</title></task>');
     assert.equal(res.status, 400);
     assert.equal(res.body.error.message, 'Value does not fall within the expected range.');
   });
 
-  it('answers an unknown route with 404 "Method not found" (API-NOTES API 1, Errors)', async () => {
+  it('answers an unknown route with 404 "Method not found" (docs/fidelity.md, ONLYOFFICE: Errors)', async () => {
     for (const [method, path] of [['post', '/api/2.0/crm/nothing'], ['get', PATH], ['delete', `${PATH}.json`], ['post', '/api/2.0/crm/task/extra']] as const) {
       const res = await agent()[method](path).set(TOKEN);
       assert.equal(res.status, 404, `${method} ${path}`);
@@ -205,7 +205,7 @@ describe('ONLYOFFICE: routes and formats (API-NOTES API 1, Routes and format)', 
   });
 });
 
-describe('ONLYOFFICE: the linked contact (API-NOTES API 1: contactId is not checked; left out when not found)', () => {
+describe('ONLYOFFICE: the linked contact (docs/fidelity.md, ONLYOFFICE: contactId is not checked; left out when not found)', () => {
   it('renders a fixture contact as ContactBaseWithEmailWrapper, always writing its EmitDefaultValue=true members', async () => {
     const res = await agent().post(PATH).set(TOKEN).send({ ...VALID, contactId: 2 });
     const contact = res.body.response.contact;

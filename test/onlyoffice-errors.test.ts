@@ -17,7 +17,7 @@ function expectError(res: { status: number; body: unknown }, status: number, mes
   if (hresult !== undefined) assert.equal(body.error.hresult, hresult);
 }
 
-describe('ONLYOFFICE create-task checks, in the real order (API-NOTES API 1, Errors: create-task checks)', () => {
+describe('ONLYOFFICE create-task checks, in the real order (docs/fidelity.md, ONLYOFFICE: Errors: create-task checks)', () => {
   const table: { name: string; body: Record<string, unknown>; status: number; message: string; hresult?: number }[] = [
     { name: 'check 1: entityType neither opportunity nor case', body: { ...VALID, entityType: 'contact' }, status: 400, message: RANGE, hresult: ARGUMENT },
     { name: 'check 1: categoryId 0', body: { ...VALID, categoryId: 0 }, status: 400, message: RANGE },
@@ -81,7 +81,7 @@ describe('ONLYOFFICE create-task checks, in the real order (API-NOTES API 1, Err
   });
 });
 
-describe('ONLYOFFICE deadline: every ApiDateTime format (API-NOTES API 1, Dates)', () => {
+describe('ONLYOFFICE deadline: every ApiDateTime format (docs/fidelity.md, ONLYOFFICE: Dates)', () => {
   const accepted: [string, string][] = [
     ['2008-04-10T06:30:00.0000000Z', '2008-04-10T06:30:00.0000000Z'],
     ['2008-04-10T06:30:00.1234567+02:00', '2008-04-10T04:30:00.1234567Z'],
@@ -109,7 +109,7 @@ describe('ONLYOFFICE deadline: every ApiDateTime format (API-NOTES API 1, Dates)
   }
 });
 
-describe('ONLYOFFICE authentication (API-NOTES API 1, Authentication)', () => {
+describe('ONLYOFFICE authentication (docs/fidelity.md, ONLYOFFICE: Authentication)', () => {
   it('answers a call with no credential 401 with the plain body Unauthorized and no challenge', async () => {
     const res = await agent().post('/api/2.0/crm/task').send(VALID);
     assert.equal(res.status, 401);

@@ -20,7 +20,7 @@ type Doc = {
 
 const registry = createStub({ seed: 1 }).context.registry;
 
-// Every ONLYOFFICE method answers at no suffix, .json, .xml and .tml (API-NOTES API 1, Routes and format).
+// Every ONLYOFFICE method answers at no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format).
 const SUFFIXES = ['', '.json', '.xml', '.tml'];
 const ONLYOFFICE_PATHS = ['crm/task', 'authentication'].flatMap((route) => SUFFIXES.map((suffix) => `/api/2.0/${route}${suffix}`));
 
@@ -42,7 +42,7 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
     const oo = doc.paths['/api/2.0/crm/task']!.post;
     assert.deepEqual(Object.keys(oo.requestBody.content), ['application/json', 'text/xml', 'application/x-www-form-urlencoded']);
     assert.deepEqual(Object.keys(oo.responses), ['201', '400', '401', '404', '413', '503', '4XX', '5XX']);
-    assert.deepEqual(Object.keys(oo.responses['401']!.content!), ['text/plain'], 'the plain Unauthorized (API-NOTES API 1, Authentication)');
+    assert.deepEqual(Object.keys(oo.responses['401']!.content!), ['text/plain'], 'the plain Unauthorized (docs/fidelity.md, ONLYOFFICE: Authentication)');
     assert.equal(oo.responses['201']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.envelope');
     assert.equal(oo.responses['404']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.error');
     assert.deepEqual(Object.keys(doc.paths['/api/2.0/crm/task.xml']!.post.responses['201']!.content!), ['text/xml', 'application/json'], 'JSON still answers a JSON request there');

@@ -9,7 +9,7 @@ import { taskJsonWriter } from '../src/apis/wello/serialize.js';
 
 const registry = createStub({ seed: 1 }).context.registry;
 
-describe('render: DataContract rules (API-NOTES API 1, The task in the response)', () => {
+describe('render: DataContract rules (docs/fidelity.md, ONLYOFFICE: The task in the response)', () => {
   const shape = shapeOf(registry, 'onlyoffice/envelope');
   const user = Object.freeze({ id: 'u', displayName: 'User', title: null, avatarSmall: '/a.png', profileUrl: '', userName: 'dropped' });
   const bodies = [
@@ -47,7 +47,7 @@ describe('jsonValue: JSON.stringify without the call for plain strings and numbe
   });
 });
 
-describe('the Wello task JSON writer (API-NOTES API 2, Serialization: Json.NET, keys in contract order, nulls written)', () => {
+describe('the Wello task JSON writer (docs/fidelity.md, Wello: Serialization: Json.NET, keys in contract order, nulls written)', () => {
   const registry = createStub({ seed: 1 }).context.registry;
   const fields = taskFields(registry.get('wello/task'));
   const write = taskJsonWriter(fields);

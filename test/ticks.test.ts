@@ -17,7 +17,7 @@ const parts = fc
   .record({ year: fc.integer({ min: 1, max: 9999 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }), hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), second: fc.integer({ min: 0, max: 59 }), fractionTicks: fc.integer({ min: 0, max: 9_999_999 }) })
   .filter((p) => p.day <= daysInMonth(p.year, p.month));
 
-describe('ticksFromParts: calendar fields to ticks (API-NOTES API 1 Dates, API 2 Serialization: 7 fraction digits, years 1-9999)', () => {
+describe('ticksFromParts: calendar fields to ticks (docs/fidelity.md, ONLYOFFICE: Dates; Wello: Serialization: 7 fraction digits, years 1-9999)', () => {
   it('agrees with Date over years 1-9999, leap days and offsets included (fast-check)', () => {
     fc.assert(
       fc.property(parts, fc.integer({ min: -14 * 60, max: 14 * 60 }), (p, offset) => {

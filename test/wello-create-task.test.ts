@@ -16,7 +16,7 @@ function elementNames(xml: string): string[] {
   return [...xml.matchAll(/<([a-z_0-9]+)[ />]/g)].map((m) => m[1]!).slice(1);
 }
 
-describe('Wello POST api/Task: route and formats (API-NOTES API 2, Route and format)', () => {
+describe('Wello POST api/Task: route and formats (docs/fidelity.md, Wello: Route and format)', () => {
   for (const path of ['/api/Task', '/api/task', '/API/TASK', '/api/Task/']) {
     it(`answers ${path}: ASP.NET routes are case-insensitive`, async () => {
       const res = await post(agent(), path).type('application/json').send(json({ subject: 's' }));
@@ -55,7 +55,7 @@ describe('Wello POST api/Task: route and formats (API-NOTES API 2, Route and for
   });
 
   for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-    it(`refuses ${type} with 415 and the ASP.NET message (API-NOTES API 2: unsupported Content-Type)`, async () => {
+    it(`refuses ${type} with 415 and the ASP.NET message (docs/fidelity.md, Wello: unsupported Content-Type)`, async () => {
       const res = await post().set('Content-Type', type).send('subject=x');
       assert.equal(res.status, 415);
       assert.deepEqual(res.body, { Message: `The request entity's media type '${type.split(';')[0]}' is not supported for this resource.` });
@@ -88,7 +88,7 @@ describe('Wello POST api/Task: route and formats (API-NOTES API 2, Route and for
   });
 });
 
-describe('Wello: the created task (API-NOTES API 2, Success; Serialization)', () => {
+describe('Wello: the created task (docs/fidelity.md, Wello: Success; Serialization)', () => {
   it('answers the seed JSON sample, sent verbatim, with 201 and a task of the seed shape; id2 from the counter', async () => {
     const res = await post().type('application/json').send(welloSeedJson());
     assert.equal(res.status, 201);
@@ -137,14 +137,14 @@ describe('Wello: the created task (API-NOTES API 2, Success; Serialization)', ()
     assert.equal(res.body.date_closed, '2026-12-01T00:00:00');
   });
 
-  it('decodes XML character references and the five predefined entities in one pass; CDATA stays as written (XML as DataContractSerializer reads it: API-NOTES API 2, Serialization)', async () => {
+  it('decodes XML character references and the five predefined entities in one pass; CDATA stays as written (XML as DataContractSerializer reads it: docs/fidelity.md, Wello: Serialization)', async () => {
     const res = await post().type('application/xml').set('Accept', 'application/json').send('<task><subject>caf&#233; &#x41; &amp;#233; &lt;b&gt;</subject><remark><![CDATA[&amp; stays]]></remark></task>');
     assert.equal(res.status, 201);
     assert.equal(res.body.subject, 'café A &#233; <b>');
     assert.equal(res.body.remark, '&amp; stays');
   });
 
-  it('keeps years 1-99 as they are, and refuses a 29 February that the Gregorian calendar has not (.NET DateTime: API-NOTES API 2, Serialization; a bad date: Validation errors)', async () => {
+  it('keeps years 1-99 as they are, and refuses a 29 February that the Gregorian calendar has not (.NET DateTime: docs/fidelity.md, Wello: Serialization; a bad date: Validation errors)', async () => {
     const ok = await post().type('application/json').send(json({ subject: 'x', due_date: '0050-03-01T00:00:00Z', date_start: '0004-02-29T00:00:00Z' }));
     assert.equal(ok.body.due_date, '0050-03-01T00:00:00Z');
     assert.equal(ok.body.date_start, '0004-02-29T00:00:00Z');
@@ -189,7 +189,7 @@ describe('Wello: the created task (API-NOTES API 2, Success; Serialization)', ()
     assert.equal(res.body.archived, false);
   });
 
-  it('answers 422 for a task_type_id or task_priority_id that does not exist (API-NOTES API 2: 422 for foreign keys), taking no id2', async () => {
+  it('answers 422 for a task_type_id or task_priority_id that does not exist (docs/fidelity.md, Wello: 422 for foreign keys), taking no id2', async () => {
     const app = agent();
     const type = await post(app).type('application/json').send(json({ subject: 's', task_type_id: '99999999-9999-4999-8999-999999999999' }));
     assert.equal(type.status, 422);

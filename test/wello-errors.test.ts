@@ -15,7 +15,7 @@ function expectModelState(res: { status: number; body: unknown }, modelState: Re
   assert.deepEqual(res.body, { Message: INVALID, ModelState: modelState });
 }
 
-describe('Wello validation: 400 with ModelState keyed task.<field> (API-NOTES API 2, Validation errors)', () => {
+describe('Wello validation: 400 with ModelState keyed task.<field> (docs/fidelity.md, Wello: Validation errors)', () => {
   const required = { 'task.subject': ['The subject field is required.'] };
   const table: [string, string, Record<string, string[]>][] = [
     ['subject missing', '{"remark":"r"}', required],
@@ -125,7 +125,7 @@ describe('Wello validation: 400 with ModelState keyed task.<field> (API-NOTES AP
   });
 });
 
-describe('Wello authentication (API-NOTES API 2, Authentication)', () => {
+describe('Wello authentication (docs/fidelity.md, Wello: Authentication)', () => {
   it('answers a missing or malformed Basic credential with 401', async () => {
     const bad = [
       undefined,

@@ -53,7 +53,7 @@ export function formatJsonNetDate({ ticks, kind }: DotNetDateTime): string {
   return `${p.date}T${p.time}${fraction ? `.${fraction}` : ''}${zone}`;
 }
 
-/** The seed's XML form: UTC, exactly 3 fraction digits (truncated), and Z (API-NOTES API 2, Serialization). */
+/** The seed's XML form: UTC, exactly 3 fraction digits (truncated), and Z (docs/fidelity.md, Wello: Serialization). */
 export function formatXmlDate({ ticks }: DotNetDateTime): string {
   const p = partsAt(ticks, 0);
   return `${p.date}T${p.time}.${p.fraction7.slice(0, 3)}Z`;

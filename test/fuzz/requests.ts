@@ -10,7 +10,7 @@ const DATE = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('220
 /** A value for a string format, valid by the API's own reading of it. */
 const FORMATS: Record<string, fc.Arbitrary<string>> = {
   guid: GUID,
-  // ApiDateTime reads ISO 8601 with or without the fraction and zone, and the seed's 2008-04-10T06-30-00.000Z (API-NOTES API 1).
+  // ApiDateTime reads ISO 8601 with or without the fraction and zone, and the seed's 2008-04-10T06-30-00.000Z (docs/fidelity.md, ONLYOFFICE).
   'api-datetime': DATE.chain((d) => {
     const iso = d.toISOString();
     return fc.constantFrom(iso, iso.slice(0, 19), iso.replace(/:/g, '-'), iso.slice(0, 10), iso.replace('Z', '+03:00'));

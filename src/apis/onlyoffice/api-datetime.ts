@@ -1,4 +1,4 @@
-// ApiDateTime, as ASC.Specific reads and writes it (API-NOTES API 1, Dates).
+// ApiDateTime, as ASC.Specific reads and writes it (docs/fidelity.md, ONLYOFFICE: Dates).
 import { daysInMonth, formatOffset, partsAt, type Ticks, ticksFromParts } from '../../core/ticks.js';
 
 // One pattern for the seven accepted formats: the time part uses either all

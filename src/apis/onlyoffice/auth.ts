@@ -1,4 +1,4 @@
-// Who is calling: any one of the real credential forms (API-NOTES API 1,
+// Who is calling: any one of the real credential forms (docs/fidelity.md, ONLYOFFICE,
 // Authentication): `Authorization: <token>`, `Basic base64(user:password)`,
 // `Bearer <token>`, or the cookie `asc_auth_key=<token>`.
 import { header, type RequestHeaders } from '../../core/http.js';

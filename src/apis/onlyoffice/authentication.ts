@@ -1,5 +1,5 @@
 // POST api/2.0/authentication: a token for any non-empty userName and password
-// (API-NOTES API 1, Authentication).
+// (docs/fidelity.md, ONLYOFFICE: Authentication).
 import type { Session } from '../../core/sessions.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { TICKS_PER_MS, type Ticks } from '../../core/ticks.js';

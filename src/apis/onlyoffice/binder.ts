@@ -2,7 +2,7 @@
 // does: each parameter by name (any letter case), from the body and then the
 // query string; the .NET type comes from the request schema. A value that
 // does not convert is remembered, and the parameter gets its default, so the
-// method's own checks still run first (API-NOTES API 1, create-task checks 1-5).
+// method's own checks still run first (docs/fidelity.md, ONLYOFFICE: Errors, create-task checks 1-5).
 import type { JsonSchema } from '../../core/schemas.js';
 import { parseGuid } from '../../core/guid.js';
 import { OnlyofficeError } from './errors.js';

@@ -1,5 +1,5 @@
 // POST api/2.0/crm/task: the checks in the real server's order, then the
-// TaskWrapper (API-NOTES API 1, Errors: create-task checks; The task in the response).
+// TaskWrapper (docs/fidelity.md, ONLYOFFICE: Errors: create-task checks; The task in the response).
 import type { Ticks } from '../../core/ticks.js';
 import type { Bound } from './binder.js';
 import { OnlyofficeError } from './errors.js';

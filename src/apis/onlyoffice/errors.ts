@@ -1,5 +1,5 @@
 // Every error the ONLYOFFICE stub answers with, and the one place that turns
-// them into HTTP (API-NOTES API 1, Errors).
+// them into HTTP (docs/fidelity.md, ONLYOFFICE: Errors).
 import { type CoreResponse, JSON_UTF8 } from '../../core/http.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
@@ -66,7 +66,7 @@ export function unauthorizedResponse(basicRealm: string | undefined): CoreRespon
   return { status: 401, headers, body: 'Unauthorized' };
 }
 
-/** A forced status (a fault): the error the real server would give with that status (API-NOTES API 1, Errors: mapping). */
+/** A forced status (a fault): the error the real server would give with that status (docs/fidelity.md, ONLYOFFICE: Errors: mapping). */
 export function forcedErrorResponse(status: number, format: ResponseFormat): CoreResponse {
   if (status === 401) return unauthorizedResponse(undefined);
   const known: Record<number, { message: string; hresult: number }> = {

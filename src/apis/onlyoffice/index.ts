@@ -1,5 +1,5 @@
 // The ONLYOFFICE CRM API: routing, request formats, and the one place where
-// its errors become HTTP (API-NOTES API 1).
+// its errors become HTTP (docs/fidelity.md, ONLYOFFICE).
 import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
@@ -18,7 +18,7 @@ import { renderXmlResult, XML_UTF8 } from './xml.js';
 
 /** The paths this API owns. */
 export const ONLYOFFICE_PATHS = /^\/api\/2\.0\//i;
-// Every method answers with no suffix, .json, .xml and .tml (API-NOTES API 1, Routes and format).
+// Every method answers with no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format).
 const SUFFIX = /\.(json|xml|tml)$/i;
 const MAX_TOKENS = 10_000;
 

@@ -11,11 +11,11 @@ export interface Portal {
   readonly host: string;
   readonly utcOffsetMinutes: number;
   readonly owner: PortalUser;
-  /** The user with this id, or the real placeholder user (API-NOTES API 1: responsibleId is not checked). */
+  /** The user with this id, or the real placeholder user (docs/fidelity.md, ONLYOFFICE: responsibleId is not checked). */
   userById(id: string | undefined): PortalUser;
   userByLogin(login: string): PortalUser | undefined;
   category(id: number): Category | undefined;
-  /** The contact as ContactBaseWithEmailWrapper renders it, or undefined when not found (API-NOTES API 1: then left out). */
+  /** The contact as ContactBaseWithEmailWrapper renders it, or undefined when not found (docs/fidelity.md, ONLYOFFICE: then left out). */
   contact(id: number): Record<string, unknown> | undefined;
   entityTitle(type: EntityType, id: number): string | undefined;
 }

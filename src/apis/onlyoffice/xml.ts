@@ -1,5 +1,5 @@
 // XML is made from the JSON: root <result>, elements in the JSON key order
-// (API-NOTES API 1, Envelope).
+// (docs/fidelity.md, ONLYOFFICE: Envelope).
 import { createXml as create } from '../../core/xml-builder.js';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 
@@ -7,7 +7,7 @@ export const XML_UTF8 = 'text/xml; charset=utf-8';
 
 function append(parent: XMLBuilder, name: string, value: unknown): void {
   if (value === undefined) return;
-  // Made from the JSON (API-NOTES API 1, Envelope): a key written as null there
+  // Made from the JSON (docs/fidelity.md, ONLYOFFICE: Envelope): a key written as null there
   // (a contact's currency) is still an element here, an empty one.
   if (value === null) {
     parent.ele(name);

@@ -1,4 +1,4 @@
-// HTTP Basic with `login:password@domain` (API-NOTES API 2, Authentication).
+// HTTP Basic with `login:password@domain` (docs/fidelity.md, Wello: Authentication).
 import { header, type RequestHeaders } from '../../core/http.js';
 
 /** The login of a well-formed Basic credential, or undefined when it is missing or malformed. */

@@ -1,6 +1,6 @@
 // Turns request values into the task's .NET types. JSON values fail with
-// Json.NET's messages, XML values with DataContractSerializer's (API-NOTES
-// API 2, Validation errors: "a value that does not convert").
+// Json.NET's messages, XML values with DataContractSerializer's
+// (docs/fidelity.md, Wello: Validation errors).
 import { parseDotNetDateTime } from '../../core/dotnet-datetime.js';
 import { parseGuid } from '../../core/guid.js';
 import type { Field, TaskValue } from './fields.js';

@@ -1,4 +1,4 @@
-// The fields the server fills when a task is created (API-NOTES API 2, Success).
+// The fields the server fills when a task is created (docs/fidelity.md, Wello: Success).
 import { DotNetDateTime } from '../../core/dotnet-datetime.js';
 import { EMPTY_GUID } from '../../core/guid.js';
 import type { Ticks } from '../../core/ticks.js';

@@ -1,6 +1,6 @@
 // Every error the Wello stub answers with, and the one place that turns them
 // into HTTP: ASP.NET Web API's HttpError, {"Message", "ModelState"} in JSON or
-// <Error> in XML (API-NOTES API 2, Validation errors).
+// <Error> in XML (docs/fidelity.md, Wello: Validation errors).
 import { createXml as create } from '../../core/xml-builder.js';
 import type { CoreResponse } from '../../core/http.js';
 import { encodeLocalName } from '../../core/xml-names.js';

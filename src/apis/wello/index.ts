@@ -1,5 +1,5 @@
 // The Wello ServiceDesk API: routing, request and response formats, and the
-// one place where its errors become HTTP (API-NOTES API 2).
+// one place where its errors become HTTP (docs/fidelity.md, Wello).
 import { BodyError, decodeUtf8 } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
@@ -17,7 +17,7 @@ import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
 import { taskJsonWriter, taskXmlWriter } from './serialize.js';
 import { modelErrors } from './validate-task.js';
 
-// ASP.NET routes are case-insensitive (API-NOTES API 2, Route and format).
+// ASP.NET routes are case-insensitive (docs/fidelity.md, Wello: Route and format).
 /** The paths this API owns, once ONLYOFFICE's are taken out. */
 export const WELLO_PATHS = /^\/api(\/|$)/i;
 const TASK = /^\/api\/task\/?$/i;

@@ -2,7 +2,7 @@
 // is lenient where Json.NET is (single quotes, unquoted names, comments,
 // trailing commas), and every failure carries Json.NET's message with its
 // `Path '…', line L, position P.` suffix, where P counts the characters read
-// on the line (API-NOTES API 2, Validation errors).
+// on the line (docs/fidelity.md, Wello: Validation errors).
 
 /** Json.NET's default MaxDepth in Web API's JsonMediaTypeFormatter. */
 const MAX_DEPTH = 256;

@@ -1,6 +1,6 @@
 // ASP.NET Web API content negotiation, reduced to the two formatters Wello
 // has: the Accept header first (by quality), then the request's own media
-// type, then the first formatter, JSON (API-NOTES API 2, Route and format).
+// type, then the first formatter, JSON (docs/fidelity.md, Wello: Route and format).
 import { header, mediaType, type RequestHeaders } from '../../core/http.js';
 
 export interface ResponseFormat {

@@ -1,7 +1,7 @@
 // Reads the body into task values: JSON as Json.NET would, XML as the
 // seed's DataContract form (<task xmlns:i=…>, i:nil for nulls; elements in
 // any order, with or without a namespace). Values that do not convert become
-// model errors, under "task.<field>" (API-NOTES API 2, Validation errors).
+// model errors, under "task.<field>" (docs/fidelity.md, Wello: Validation errors).
 import { BodyError, parseXml, type XmlNode } from '../../core/body.js';
 import type { ModelState } from './errors.js';
 import { convertJsonValue, convertXmlText } from './convert.js';

@@ -1,4 +1,4 @@
-// The created task as the real server writes it (API-NOTES API 2, Serialization):
+// The created task as the real server writes it (docs/fidelity.md, Wello: Serialization):
 // JSON by Json.NET (keys in the contract's order, nulls written, dates with up
 // to 7 digits); XML by DataContractSerializer in the seed's form. Both writers
 // are built once from the field list: per request only the values are written.

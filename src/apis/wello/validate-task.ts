@@ -1,5 +1,5 @@
 // DataAnnotations as ASP.NET reports them, computed by ajv from the task
-// schema: [Required] and [MaxLength] (API-NOTES API 2, Validation errors).
+// schema: [Required] and [MaxLength] (docs/fidelity.md, Wello: Validation errors).
 import type { ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../../core/schemas.js';
 import type { ModelState } from './errors.js';

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * POST api/2.0/authentication: get an authentication token. API-NOTES API 1, Authentication.
+ * POST api/2.0/authentication: get an authentication token. docs/fidelity.md, ONLYOFFICE: Authentication.
  */
 export interface OnlyofficeAuthenticationRequest {
   /**

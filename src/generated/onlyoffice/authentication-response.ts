@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * 201 {count:1, status:0, statusCode:201, response:{token, expires}}. API-NOTES API 1, Authentication.
+ * 201 {count:1, status:0, statusCode:201, response:{token, expires}}. docs/fidelity.md, ONLYOFFICE: Authentication.
  */
 export interface OnlyofficeAuthenticationEnvelope {
   count: 1;

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * Creates the task with the parameters (title, description, due date, etc.) specified in the request. POST api/2.0/crm/task. Fields may come as JSON, as text/xml child elements or as form fields (API-NOTES API 1, Routes and format); the server converts each to the parameter's .NET type.
+ * Creates the task with the parameters (title, description, due date, etc.) specified in the request. POST api/2.0/crm/task. Fields may come as JSON, as text/xml child elements or as form fields (docs/fidelity.md, ONLYOFFICE: Routes and format); the server converts each to the parameter's .NET type.
  */
 export interface OnlyofficeCreateTaskRequest {
   /**

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * Success envelope of a create (ApiStandartResponce): count, startIndex, nextIndex, total, status, statusCode, response, error in this order; all but status left out when default. A create answers 201 with {count:1,status:0,statusCode:201,response}. API-NOTES API 1, Envelope.
+ * Success envelope of a create (ApiStandartResponce): count, startIndex, nextIndex, total, status, statusCode, response, error in this order; all but status left out when default. A create answers 201 with {count:1,status:0,statusCode:201,response}. docs/fidelity.md, ONLYOFFICE: Envelope.
  */
 export interface OnlyofficeCreateTaskEnvelope {
   /**

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * Error envelope: {status:1, statusCode, error:{message, hresult, data}}; response and count absent. API-NOTES API 1, Errors.
+ * Error envelope: {status:1, statusCode, error:{message, hresult, data}}; response and count absent. docs/fidelity.md, ONLYOFFICE: Errors.
  */
 export interface OnlyofficeError {
   /**

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * Task (TaskWrapper, DataContract name "task"). Keys appear in this order; every field but id is left out when null, false or 0 (EmitDefaultValue = false). API-NOTES API 1, The task in the response.
+ * Task (TaskWrapper, DataContract name "task"). Keys appear in this order; every field but id is left out when null, false or 0 (EmitDefaultValue = false). docs/fidelity.md, ONLYOFFICE: The task in the response.
  */
 export interface OnlyofficeTaskWrapper {
   createBy?: OnlyofficeUser;

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * ASP.NET Web API HttpError: {Message} and, for model validation, ModelState keyed 'task.<field>' with the messages. In XML: <Error><Message/><ModelState/></Error>. API-NOTES API 2, Validation errors.
+ * ASP.NET Web API HttpError: {Message} and, for model validation, ModelState keyed 'task.<field>' with the messages. In XML: <Error><Message/><ModelState/></Error>. docs/fidelity.md, Wello: Validation errors.
  */
 export interface WelloError {
   /**

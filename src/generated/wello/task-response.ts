@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * The body of 201 Created: the whole task as stored, every field present (null where empty). API-NOTES API 2, Success.
+ * The body of 201 Created: the whole task as stored, every field present (null where empty). docs/fidelity.md, Wello: Success.
  */
 export interface WelloCreatedTask {
   /**

@@ -2,7 +2,7 @@
 /* eslint-disable */
 
 /**
- * Wello ServiceDesk task (body parameter 'task' of POST api/Task, 'Create a new task': at least field subject). JSON keys are the snake_case names of the seed; XML is the DataContract form <task xmlns:i=...> with elements in alphabetical order. readOnly fields are filled by the server. API-NOTES API 2.
+ * Wello ServiceDesk task (body parameter 'task' of POST api/Task, 'Create a new task': at least field subject). JSON keys are the snake_case names of the seed; XML is the DataContract form <task xmlns:i=...> with elements in alphabetical order. readOnly fields are filled by the server. docs/fidelity.md, Wello.
  */
 export interface WelloTask {
   /**
