@@ -357,7 +357,11 @@ await yargs(hideBin(process.argv))
   .command(
     'openapi',
     'Print an OpenAPI 3.1 document of both APIs, made from schemas/',
-    (y) => y.option('server', { type: 'string', describe: 'The URL the document\'s servers names (default http://127.0.0.1:4010)' }),
+    (y) =>
+      y
+        .option('server', { type: 'string', describe: 'The URL the document\'s servers names (default http://127.0.0.1:4010)' })
+        .example('$0 openapi > taskstub.openapi.json', 'Save it, for Postman, Insomnia or a client generator')
+        .example('$0 openapi --server https://stub.ci.example', 'The same, naming where the stub runs'),
     (args) =>
       Promise.all([import('./core/schemas.js'), import('./formats.js'), import('./openapi.js')]).then(([{ loadSchemas }, { FORMATS }, { openApiDocument, serverUrlOption }]) => {
         process.stdout.write(`${JSON.stringify(openApiDocument(loadSchemas(FORMATS), { serverUrl: serverUrlOption(args.server) }), null, 2)}\n`);

@@ -234,6 +234,12 @@ describe('taskstub --help', () => {
     assert.match(stdout, /Exit codes: 0 every scenario passed[\s\S]*; 1 a step failed[\s\S]*; 2 replay cannot run as asked/);
   });
 
+  it('openapi --help: its flag, with examples', async () => {
+    const { stdout } = await runCli(['openapi', '--help']);
+    assert.match(stdout, /^ +--server +The URL/m);
+    assert.match(stdout, /\nExamples:\n {2}taskstub openapi > taskstub\.openapi\.json/);
+  });
+
   it('validate --help: both positionals described, with examples', async () => {
     const { stdout } = await runCli(['validate', '--help']);
     assert.match(stdout, /^ +api +Whose request it is/m);
