@@ -253,6 +253,11 @@ async function runValidate(api: ApiChoice, file: string): Promise<number> {
 /** --admin-token, for serve and replay alike: the flag, else TASKSTUB_ADMIN_TOKEN. */
 const adminTokenOption = (describe: string) => ({ type: 'string' as const, default: process.env.TASKSTUB_ADMIN_TOKEN || undefined, describe: `${describe}; env TASKSTUB_ADMIN_TOKEN` });
 
+/** Exits once stdout has taken everything written: a pipe is asynchronous on macOS, and exit() would cut a long report short. */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
 function fail(error: unknown): never {
   process.stderr.write(`taskstub: ${(error as Error).message}\n`);
   process.exit(1);
@@ -336,7 +341,7 @@ await yargs(hideBin(process.argv))
         .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010 --grep wello --bail', 'Only the Wello scenarios, stopping at the first failure')
         .example('$0 replay scenarios --target https://portal.example --auth onlyoffice=TOKEN --junit replay.xml', 'Against a real API (a contract drift check), with a JUnit report')
         .epilogue('Exit codes: 0 every scenario passed (or was skipped); 1 a step failed or a file is not a valid scenario; 2 replay cannot run as asked (a bad flag, no scenario files, no name matching --grep, a --target without http:// or https://, a stub that needs an admin token).'),
-    (args) => runReplay(args).then((code) => process.exit(code), fail),
+    (args) => runReplay(args).then(exitAfterOutput, fail),
   )
   .command<{ api: ApiChoice; file: string }>(
     'validate <api> <file>',
@@ -352,7 +357,7 @@ await yargs(hideBin(process.argv))
         .example('$0 validate onlyoffice task.json', 'A JSON body for ONLYOFFICE')
         .example('$0 validate onlyoffice task.form', 'Form fields, read as the ONLYOFFICE server reads them')
         .example('$0 validate wello task.xml', 'A DataContract XML body for Wello'),
-    (args) => runValidate(args.api, args.file).then((code) => process.exit(code), fail),
+    (args) => runValidate(args.api, args.file).then(exitAfterOutput, fail),
   )
   .command(
     'openapi',
