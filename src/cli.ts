@@ -195,7 +195,8 @@ async function runReplay(args: ReplayArgs): Promise<number> {
   try {
     files = scenarioFiles(args.paths);
   } catch (error) {
-    return usageError((error as Error).message);
+    const { code, path } = error as NodeJS.ErrnoException;
+    return usageError(code === 'ENOENT' ? `${path}: no such file or directory` : (error as Error).message);
   }
   if (files.length === 0) return usageError(`no scenario files (*.json) in ${args.paths.join(', ')}`);
   const registry = loadSchemas(FORMATS);

@@ -175,6 +175,12 @@ describe('taskstub replay: mistakes in how it is run are said as such (exit 2), 
     await assert.rejects(replay([loadScenario(file, registry)], { target: 'ftp://127.0.0.1', registry }), /only http:\/\/ and https:\/\//);
   });
 
+  it('a path that does not exist is said plainly', async () => {
+    const result = await runCli(['replay', '/nonexistent/scenario.json', '--target', target]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'taskstub replay: /nonexistent/scenario.json: no such file or directory\n');
+  });
+
   it('--grep that matches no scenario name, and a bad --grep, are errors', async () => {
     const file = scenarioFile(creates('create one', 's'));
     const none = await runCli(['replay', file, '--target', target, '--admin-token', 's3cret', '--grep', '^wello']);
