@@ -36,7 +36,7 @@ interface ServeArgs {
   watch: boolean;
 }
 
-/** Stop accepting, let requests in flight finish, flush the journal file and the log, then exit 0 (DESIGN, CLI). */
+/** Stop accepting, let requests in flight finish, flush the journal file and the log, then exit 0 (README, Command line). */
 function closeOnSignals(server: Server, stub: Stub, logger: RequestLogger | undefined): void {
   let closing = false;
   const close = () => {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { runCli, startCli } from './cli-helpers.js';
 import { fixturesWith, ROOT, TOKEN, VALID } from './helpers.js';
 
-describe('taskstub serve (DESIGN, CLI)', () => {
+describe('taskstub serve (README, Command line)', () => {
   it('prints "taskstub listening on http://HOST:PORT" with the real port for --port 0, creates a task, and exits 0 on SIGTERM', async () => {
     const cli = await startCli(['serve', '--port', '0']);
     try {

@@ -1,4 +1,4 @@
-// CORS for frontend teams on other origins (DESIGN: users; ecosystem issue).
+// CORS for frontend teams on other origins (README: From a browser).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startCli } from './cli-helpers.js';

@@ -27,7 +27,7 @@ async function replay(cli: RunningCli): Promise<string[]> {
   return out;
 }
 
-describe('determinism (DESIGN principle 3)', () => {
+describe('determinism (CONTRIBUTING.md, principle 3)', () => {
   it('two processes with the same --seed and --clock answer the same ten calls with identical bytes', async () => {
     const args = ['--port', '0', '--seed', '42', '--clock', '2026-01-02T03:04:05.6789012Z'];
     const [first, second] = await Promise.all([startCli(args), startCli(args)]);

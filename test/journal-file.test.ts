@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { startCli } from './cli-helpers.js';
 import { TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
-describe('--journal-file (DESIGN principle 4: nothing lost)', () => {
+describe('--journal-file (CONTRIBUTING.md, principle 4: nothing lost)', () => {
   it('holds one JSON line for each of 200 calls after SIGTERM of the CLI', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'taskstub-journal-')), 'calls.jsonl');
     const cli = await startCli(['--port', '0', '--seed', '3', '--journal-file', file, '--journal-limit', '10']);

@@ -13,7 +13,7 @@ const createWello = (app: App, session?: string, body: object = { subject: 's' }
   return (session ? req.set('X-Stub-Session', session) : req).send(JSON.stringify(body));
 };
 
-describe('the journal: an entry for every call to either API (DESIGN, Admin API)', () => {
+describe('the journal: an entry for every call to either API (README, admin API)', () => {
   it('records the request, the response, validity, errors, issued ids and duration', async () => {
     const app = agent();
     await createOnlyoffice(app, undefined, { ...VALID, description: 'd' });

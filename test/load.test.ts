@@ -14,7 +14,7 @@ import { listening, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 const SESSIONS = 10;
 const PER_SESSION = 200;
 
-describe('10 sessions × 200 concurrent creates (DESIGN, Sessions)', () => {
+describe('10 sessions × 200 concurrent creates (README, Sessions)', () => {
   it('gives every session the ids 1..200 exactly once, and the journal all 2,000 calls with no duplicate id', async () => {
     const { url, close } = await listening();
     try {
@@ -55,7 +55,7 @@ describe('10 sessions × 200 concurrent creates (DESIGN, Sessions)', () => {
   });
 });
 
-describe('SIGTERM under load (DESIGN, CLI: finish requests in flight, flush the journal file, exit 0)', () => {
+describe('SIGTERM under load (README, Command line: finish requests in flight, flush the journal file, exit 0)', () => {
   it('finishes the calls in flight, writes every answered call to --journal-file, and exits 0', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'taskstub-sigterm-')), 'calls.jsonl');
     const cli = await startCli(['--port', '0', '--journal-file', file]);

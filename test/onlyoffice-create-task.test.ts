@@ -99,7 +99,7 @@ describe('ONLYOFFICE POST api/2.0/crm/task: success', () => {
     }
   });
 
-  it('takes task ids from a per-session counter; failed calls take none (DESIGN, Sessions)', async () => {
+  it('takes task ids from a per-session counter; failed calls take none (README, Sessions)', async () => {
     const app = agent();
     const ids = [];
     for (let i = 0; i < 3; i++) {

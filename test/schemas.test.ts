@@ -30,7 +30,7 @@ function seedJsonSample(file: string, marker: string): Record<string, unknown> {
   throw new Error('no sample');
 }
 
-describe('schemas/ (DESIGN principle 2)', () => {
+describe('schemas/ (CONTRIBUTING.md, principle 2)', () => {
   it('holds only 2020-12 schemas whose $id matches their path', () => {
     for (const file of schemaFiles(SCHEMAS)) {
       assert.match(file, /\.schema\.json$/);

@@ -12,7 +12,7 @@ import { agent, TOKEN, VALID } from './helpers.js';
 
 const BASIC = `Basic ${Buffer.from('test@wello.solutions:PWSECRET@TESTAPI').toString('base64')}`;
 
-describe('the admin token (DESIGN, Admin API)', () => {
+describe('the admin token (README, admin API)', () => {
   const ADMIN = { Authorization: 'Bearer s3cret' };
 
   it('with a token set, every admin call without it gets 401 problem+json and a Bearer challenge', async () => {

@@ -1,5 +1,5 @@
 // --admin-token: every admin call must carry `Authorization: Bearer <token>`
-// (DESIGN, Admin API). Required when the stub listens beyond loopback, since
+// (README, admin API). Required when the stub listens beyond loopback, since
 // the admin API can reset, rewrite and read everything, secrets included.
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { isIP } from 'node:net';

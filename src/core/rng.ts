@@ -7,7 +7,7 @@ export interface Generator {
 }
 
 // FNV-1a over the text: a stable 32-bit seed per (app seed, session name), so a
-// session's stream never depends on what other sessions did (DESIGN principle 3).
+// session's stream never depends on what other sessions did (CONTRIBUTING.md, principle 3).
 export function deriveSeed(seed: number, stream: string): number {
   let hash = 0x811c9dc5;
   for (const char of `${seed}:${stream}`) {

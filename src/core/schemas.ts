@@ -1,4 +1,4 @@
-// Loads every schemas/**/*.schema.json once into one ajv instance (DESIGN
+// Loads every schemas/**/*.schema.json once into one ajv instance (CONTRIBUTING.md,
 // principle 2). Everything that needs a schema asks this registry.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // The bounded journal: the newest `limit` entries in a ring, and how many
-// were evicted, overall and per session (DESIGN principle 4). Entries are
+// were evicted, overall and per session (CONTRIBUTING.md, principle 4). Entries are
 // held as bytes outside the V8 heap (record-ring.ts, codec.ts) and decoded
 // when read, as far as the reader looks.
 import { ByteWriter } from './bytes.js';
