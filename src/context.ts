@@ -1,5 +1,5 @@
 // Everything a request handler may read, built once per app by createApp.
-import type { Clock } from './core/clock.js';
+import type { CallClock } from './core/clock.js';
 import type { SchemaRegistry } from './core/schemas.js';
 import type { SessionStore } from './core/sessions.js';
 import type { Fixtures } from './fixtures.js';
@@ -9,7 +9,8 @@ export type AuthMode = 'required' | 'off';
 export interface StubContext {
   readonly registry: SchemaRegistry;
   readonly sessions: SessionStore;
-  readonly clock: Clock;
+  /** "Now" for the call being answered: its session's clock, read once per call (the global clock's is `sessions.clock`). */
+  readonly clock: CallClock;
   /** Replaced when --watch reloads them. */
   fixtures: Fixtures;
   readonly auth: AuthMode;

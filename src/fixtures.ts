@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OnlyofficeFixtures } from './generated/fixtures/onlyoffice.js';
 import type { WelloFixtures } from './generated/fixtures/wello.js';
+import { explainErrors } from './core/schema-errors.js';
 import type { SchemaRegistry } from './core/schemas.js';
 
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -24,9 +25,11 @@ function loadFile<T>(registry: SchemaRegistry, dir: string, file: string, schema
   }
   const validate = registry.validator(schema);
   if (!validate(data)) {
-    const first = validate.errors?.[0];
+    // Explained from the schema: the rule "exactly one default" reads as such, not as ajv's "contains" count.
+    const [first] = explainErrors(registry, schema, validate.errors ?? [], data);
     const field = first?.instancePath || '/';
-    throw new Error(`fixture ${path}: field ${field} ${first?.message ?? 'is invalid'}`);
+    const message = first?.message ?? 'is invalid';
+    throw new Error(`fixture ${path}: field ${field}${message.startsWith('must') ? ' ' : ': '}${message}`);
   }
   return deepFreeze(data) as T;
 }

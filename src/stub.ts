@@ -3,7 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Api, HandleOptions } from './core/api.js';
-import { createClock, formatIso, parseClockOption } from './core/clock.js';
+import { CallClock, createClock, formatIso, parseClockOption } from './core/clock.js';
 import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
@@ -89,10 +89,12 @@ export function createStub(options: StubOptions = {}): Stub {
   compileNow(registry, START_SCHEMAS);
   const seed = options.seed ?? randomInt(2 ** 31);
   const fixturesDir = options.fixtures ?? DEFAULT_FIXTURES_DIR;
+  // The global clock: --clock, and the default session's; other sessions follow it unless they set their own.
+  const globalClock = createClock(options.clock === undefined ? undefined : parseClockOption(options.clock));
   const context: StubContext = {
     registry,
-    sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }),
-    clock: createClock(options.clock === undefined ? undefined : parseClockOption(options.clock)),
+    sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }, globalClock),
+    clock: new CallClock(globalClock),
     fixtures: loadFixtures(registry, fixturesDir),
     auth: options.auth ?? 'required',
     tokens: new Map(),
@@ -154,9 +156,17 @@ export function createStub(options: StubOptions = {}): Stub {
       const api = apis.find((a) => a.owns(req.path));
       if (!api) return undefined;
       const started = performance.now();
-      const time = context.clock.now();
       const session = sessionName(req.headers[SESSION_HEADER]);
-      const { result, fault } = answer(api, req, session, flags);
+      const time = context.sessions.clockOf(session).now();
+      // The API reads this call's instant from context.clock: its session's time, the same as the journal's.
+      context.clock.begin(time);
+      let answered: ReturnType<typeof answer>;
+      try {
+        answered = answer(api, req, session, flags);
+      } finally {
+        context.clock.end();
+      }
+      const { result, fault } = answered;
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const entry = journal.add({ session, time, request: req, result, durationMs, fault });
       file?.append(() => JSON.stringify(render(entry, journalSecrets)));
@@ -169,7 +179,7 @@ export function createStub(options: StubOptions = {}): Stub {
     },
     state(session) {
       const s = context.sessions.get(session);
-      const clock = context.clock.frozen ? formatIso(context.clock.now()) : null;
+      const clock = s.clock.frozen ? formatIso(s.clock.now()) : null;
       return { session, id2Next: s.peek('welloId2'), taskIdNext: s.peek('onlyofficeTaskId'), clock };
     },
     setState(session, state) {
@@ -178,7 +188,8 @@ export function createStub(options: StubOptions = {}): Stub {
       const s = context.sessions.get(session);
       if (state.id2Next !== undefined) s.set('welloId2', state.id2Next);
       if (state.taskIdNext !== undefined) s.set('onlyofficeTaskId', state.taskIdNext);
-      if (clock !== undefined) context.clock.set(clock ?? undefined);
+      // The default session's clock is the global one; another session's null follows it again.
+      if (clock !== undefined) s.clock.set(clock ?? undefined);
     },
     reloadFixtures() {
       context.fixtures = loadFixtures(registry, fixturesDir);

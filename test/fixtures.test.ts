@@ -49,12 +49,31 @@ describe('Wello fixtures', () => {
     assert.ok(wello.linkedTables?.some((t) => t.id === '4ea0c198-0550-444a-b8a6-2949d3c2938b'));
   });
 
-  it('a Wello fixture with two default statuses stops the start, naming the file and the field', () => {
+  /** A copy of the shipped fixtures with wello.json changed by `edit`. */
+  function welloWith(edit: (data: Record<string, { default?: boolean; isDefault?: boolean }[]>) => void): string {
     const dir = fixturesWith(() => undefined);
     const file = `${dir}/wello.json`;
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { taskStatuses: { default?: boolean }[] };
-    data.taskStatuses[1]!.default = true;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { default?: boolean }[]>;
+    edit(data);
     writeFileSync(file, JSON.stringify(data));
-    assert.throws(() => createStub({ fixtures: dir }), /wello\.json: field \/taskStatuses must contain at least 1 and no more than 1 valid item/);
+    return dir;
+  }
+
+  it('a Wello fixture with two default statuses stops the start, saying the rule and how many it found', () => {
+    const dir = welloWith((data) => (data.taskStatuses![1]!.default = true));
+    assert.throws(() => createStub({ fixtures: dir }), {
+      message: `fixture ${dir}/wello.json: field /taskStatuses must have exactly one entry with "default": true (found 2)`,
+    });
+  });
+
+  it('a Wello fixture with no default priority says found 0; a misspelt "isDefault" is named, with the key meant', () => {
+    const none = welloWith((data) => data.taskPriorities!.forEach((p) => delete p.default));
+    assert.throws(() => createStub({ fixtures: none }), /field \/taskPriorities must have exactly one entry with "default": true \(found 0\)$/);
+    const misspelt = welloWith((data) => {
+      const first = data.taskTypes!.find((t) => t.default)!;
+      delete first.default;
+      first.isDefault = true;
+    });
+    assert.throws(() => createStub({ fixtures: misspelt }), /wello\.json: field \/taskTypes\/\d+: unknown key "isDefault" \(did you mean "default"\?\); known keys: id, name, default$/);
   });
 });

@@ -10,6 +10,7 @@ import type { JournalEvent } from '../journal/journal.js';
 import { contractWarnings } from '../journal/warnings.js';
 import type { Stub } from '../stub.js';
 import { Problem } from './problem.js';
+import { namedSession } from './session.js';
 
 const PAGE = new URL('../../ui/index.html', import.meta.url);
 /** How many past calls a new stream starts with. */
@@ -53,9 +54,19 @@ function sendPage(_req: Request, res: Response): void {
  */
 function streamEvents(stub: Stub, req: Request, res: Response): void {
   const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
+  // ?session= (or X-Stub-Session): that session's calls only, and the clears that reach it.
+  const session = namedSession(req);
+  const backlog =
+    session === undefined
+      ? stub.journal.newest(BACKLOG, after)
+      : stub.journal
+          .calls(session)
+          .filter((call) => call.id > after)
+          .slice(-BACKLOG)
+          .map((call) => call.entry());
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${JSON.stringify(summary(entry))}\n\n`;
-  res.write(`retry: 1000\n${stub.journal.newest(BACKLOG, after).map(frame).join('')}\n`);
+  res.write(`retry: 1000\n${backlog.map(frame).join('')}\n`);
 
   let pending: string[] = [];
   // A stream can end (the page went away, or shutdown) between a call and its flush.
@@ -67,6 +78,7 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
   };
   const unsubscribe = stub.journal.subscribe((event: JournalEvent) => {
     if (event.kind === 'closing') return void (open() && res.end());
+    if (session !== undefined && (event.kind === 'added' ? event.entry.session !== session : event.session !== undefined && event.session !== session)) return;
     if (pending.length === 0) setImmediate(flush);
     pending.push(event.kind === 'added' ? frame(event.entry) : `event: cleared\ndata: ${JSON.stringify({ session: event.session ?? null })}\n\n`);
   });

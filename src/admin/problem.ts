@@ -24,8 +24,21 @@ export class Problem extends Error {
   }
 }
 
+/** How many of the errors the detail repeats (all of them are in `errors`). */
+const ERRORS_IN_DETAIL = 3;
+
+/**
+ * A 400 problem. With schema errors (explained by core/schema-errors.ts, so
+ * they name the key or the rule), the detail says the first few in words and
+ * `errors` lists them all with their JSON pointers.
+ */
 export function invalid(detail: string, errors?: readonly ValidationError[] | null): Problem {
-  return new Problem('invalidRequest', detail, errors ? { errors: errors.map((e) => ({ pointer: e.instancePath || '/', message: e.message })) } : {});
+  if (!errors || errors.length === 0) return new Problem('invalidRequest', detail);
+  const said = errors.slice(0, ERRORS_IN_DETAIL).map(({ instancePath, message = 'is invalid' }) =>
+    instancePath ? `At ${instancePath}: ${message}.` : `${message.charAt(0).toUpperCase()}${message.slice(1)}.`,
+  );
+  if (errors.length > ERRORS_IN_DETAIL) said.push(`(${errors.length - ERRORS_IN_DETAIL} more in errors.)`);
+  return new Problem('invalidRequest', `${detail} ${said.join(' ')}`, { errors: errors.map((e) => ({ pointer: e.instancePath || '/', message: e.message })) });
 }
 
 export function sendProblem(res: Response, problem: Problem): void {

@@ -5,6 +5,7 @@ import type { Verification } from '../generated/admin/verify.js';
 import type { StubState } from '../generated/admin/state.js';
 import type { QueuedFault } from '../generated/admin/queued-fault.js';
 import { ClockError } from '../core/clock.js';
+import { explainErrors } from '../core/schema-errors.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { Stub } from '../stub.js';
 import { render, type StoredEntry } from '../journal/entry.js';
@@ -15,15 +16,11 @@ import { openApiDocument, requestOrigin } from '../openapi.js';
 import { addLiveRoutes } from './live.js';
 import { sendReadme, sendWelcome } from './welcome.js';
 import { invalid, Problem, sendProblem } from './problem.js';
+import { namedSession } from './session.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
-
-function querySession(req: Request): string | undefined {
-  const value = req.query.session;
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw invalid('session must be one non-empty name');
-  return value;
-}
+/** What GET /__admin/requests (and its .jsonl and .har) reads from the query. */
+const LISTING_QUERY = ['session', 'api', 'method', 'path', 'status', 'limit'];
 
 const megabytes = (n: number) => Math.round((n / 1048576) * 10) / 10;
 
@@ -49,7 +46,7 @@ export function createAdminRouter(stub: Stub): Router {
   /** Throws the problem when `value` breaks the schema. Compiled on first use: the admin schemas stay out of the start-up time. */
   function check(schema: string, value: unknown, message: string): void {
     const validate = registry.validator(schema);
-    if (!validate(value)) throw invalid(message, validate.errors);
+    if (!validate(value)) throw invalid(message, explainErrors(registry, schema, validate.errors ?? [], value));
   }
 
   /** Calls matching the matcher, oldest first (decoded only as far as the matcher looks). */
@@ -57,10 +54,15 @@ export function createAdminRouter(stub: Stub): Router {
     return stub.journal.calls(matcher.session).filter((call) => matches(matcher, viewOf(call)));
   }
 
-  /** A matcher from ?session=&api=&method=&path=&status=, checked like a JSON one. */
+  /** A matcher from ?session= (or X-Stub-Session) &api=&method=&path=&status=, checked like a JSON one. */
   function queryMatcher(req: Request): Matcher {
     const matcher: Record<string, unknown> = {};
-    for (const name of ['session', 'api', 'method', 'path', 'status'] as const) {
+    const session = namedSession(req);
+    if (session !== undefined) matcher.session = session;
+    // A misspelt filter would otherwise be ignored and list every call.
+    const unknown = Object.keys(req.query).find((name) => !LISTING_QUERY.includes(name));
+    if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: ${LISTING_QUERY.join(', ')}`);
+    for (const name of ['api', 'method', 'path', 'status'] as const) {
       const value = req.query[name];
       if (value === undefined) continue;
       if (typeof value !== 'string') throw invalid(`${name} must be given once`);
@@ -70,10 +72,16 @@ export function createAdminRouter(stub: Stub): Router {
     return matcher as Matcher;
   }
 
+  /** A body's matcher scoped to the session the call names (its own `session`, ?session= or X-Stub-Session). */
+  function scoped<T extends { session?: string }>(req: Request, body: T): T {
+    const session = namedSession(req, body.session);
+    return session === undefined ? body : { ...body, session };
+  }
+
   function bodyMatcher(req: Request): Matcher {
     const body: unknown = req.body ?? {};
     check('admin/matcher', body, 'The body is not a matcher.');
-    return body as Matcher;
+    return scoped(req, body as Matcher);
   }
 
   function listing(req: Request): { entries: StoredEntry[]; total: number; evicted: number } {
@@ -100,7 +108,8 @@ export function createAdminRouter(stub: Stub): Router {
   });
 
   router.get('/health', (_req, res) => {
-    const { clock } = stub.context;
+    // The global clock; sessions with their own say so in GET /__admin/state.
+    const { clock } = stub.context.sessions;
     res.json({
       status: 'ok',
       seed: stub.seed,
@@ -137,14 +146,14 @@ export function createAdminRouter(stub: Stub): Router {
   });
 
   router.delete('/requests', (req, res) => {
-    stub.journal.clear(querySession(req));
+    stub.journal.clear(namedSession(req));
     res.json({ ok: true });
   });
 
   router.post('/verify', (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/verify', body, 'The body is not a verification: a matcher with count, atLeast or atMost.');
-    const { count, atLeast, atMost, ...matcher } = body as Verification & Matcher;
+    const { count, atLeast, atMost, ...matcher } = scoped(req, body as Verification & Matcher);
     const actual = select(matcher).length;
     const expected = count !== undefined ? { count } : atLeast === undefined && atMost === undefined ? { atLeast: 1 } : { atLeast, atMost };
     const ok =
@@ -165,32 +174,34 @@ export function createAdminRouter(stub: Stub): Router {
   router.post('/faults', (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/queued-fault', body, 'The body is not a queued fault: {match?, fault, times?}.');
-    res.status(201).json(stub.faults.add(body as QueuedFault));
+    const fault = body as QueuedFault;
+    const session = namedSession(req, fault.match?.session);
+    res.status(201).json(stub.faults.add(session === undefined ? fault : { ...fault, match: { ...fault.match, session } }));
   });
 
   router.get('/faults', (req, res) => {
-    res.json({ faults: stub.faults.list(querySession(req)) });
+    res.json({ faults: stub.faults.list(namedSession(req)) });
   });
 
   router.delete('/faults', (req, res) => {
-    stub.faults.clear(querySession(req));
+    stub.faults.clear(namedSession(req));
     res.json({ ok: true });
   });
 
   router.post('/reset', (req, res) => {
-    stub.reset(querySession(req));
+    stub.reset(namedSession(req));
     res.json({ ok: true });
   });
 
   router.get('/state', (req, res) => {
-    res.json(stub.state(querySession(req) ?? DEFAULT_SESSION));
+    res.json(stub.state(namedSession(req) ?? DEFAULT_SESSION));
   });
 
   router.put('/state', (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/state', body, 'The body is not a state: id2Next, taskIdNext, clock.');
     const { session: bodySession, ...state } = body as StubState;
-    const session = bodySession ?? querySession(req) ?? DEFAULT_SESSION;
+    const session = namedSession(req, bodySession) ?? DEFAULT_SESSION;
     try {
       stub.setState(session, state);
     } catch (error) {

@@ -27,6 +27,49 @@ export function createClock(frozenAt?: Ticks): Clock {
   };
 }
 
+/**
+ * A session's clock: frozen at the session's own instant when it has one,
+ * else the global clock (`--clock`, or the default session's, set through
+ * PUT /__admin/state). `set(undefined)` drops the own instant, so the session
+ * follows the global clock again. Reading it is a field read and, without an
+ * own instant, the global clock's read.
+ */
+export class SessionClock implements Clock {
+  #own: Ticks | undefined = undefined;
+  constructor(private readonly global: Clock) {}
+  now(): Ticks {
+    return this.#own ?? this.global.now();
+  }
+  get frozen(): boolean {
+    return this.#own !== undefined || this.global.frozen;
+  }
+  set(at: Ticks | undefined): void {
+    this.#own = at;
+  }
+}
+
+/**
+ * What the APIs read as "now" (StubContext.clock): the instant of the call
+ * being answered, read once from its session's clock by stub.handle, so the
+ * journal's time and the answer's dates are one instant. The APIs answer
+ * synchronously, so no other call can begin in between. Outside a call it
+ * reads the global clock.
+ */
+export class CallClock {
+  #at: Ticks | undefined = undefined;
+  constructor(private readonly outside: Clock) {}
+  now(): Ticks {
+    return this.#at ?? this.outside.now();
+  }
+  /** The call answered from now on happens at `at`. */
+  begin(at: Ticks): void {
+    this.#at = at;
+  }
+  end(): void {
+    this.#at = undefined;
+  }
+}
+
 /** A clock value that is not a time both APIs can write. */
 export class ClockError extends Error {}
 

@@ -1,3 +1,4 @@
+import { type Clock, SessionClock } from './clock.js';
 import { createGenerator, createWords, deriveSeed, type Generator, guidFromWords } from './rng.js';
 
 /** The id counters the APIs keep; each session has its own (DESIGN, Sessions). */
@@ -7,6 +8,8 @@ export interface Session {
   readonly name: string;
   /** Schema-driven values (tokens), from json-schema-faker seeded for this session. */
   readonly generator: Generator;
+  /** This session's clock: the default session's is the global clock; any other follows it unless given its own instant. */
+  readonly clock: Clock;
   /** A new GUID from this session's own stream. */
   newGuid(): string;
   /** Returns the counter's next value and advances it: synchronous, so concurrent calls never share one. */
@@ -18,12 +21,13 @@ export interface Session {
 export const DEFAULT_SESSION = 'default';
 export const SESSION_HEADER = 'x-stub-session';
 
-export function createSession(name: string, seed: number, bases: Record<CounterName, number>): Session {
+export function createSession(name: string, seed: number, bases: Record<CounterName, number>, globalClock: Clock): Session {
   const counters = new Map<CounterName, number>(Object.entries(bases) as [CounterName, number][]);
   const word = createWords(deriveSeed(seed, `${name}:guid`));
   let generator: Generator | undefined;
   return {
     name,
+    clock: name === DEFAULT_SESSION ? globalClock : new SessionClock(globalClock),
     // Made on first use: most sessions never need one.
     get generator() {
       return (generator ??= createGenerator(deriveSeed(seed, name)));
@@ -40,21 +44,28 @@ export function createSession(name: string, seed: number, bases: Record<CounterN
 }
 
 export interface SessionStore {
+  /** The global clock (`--clock`): the default session's, and every other session's until it sets its own. */
+  readonly clock: Clock;
   get(name: string): Session;
+  /** The clock of this session, without making the session when it has none yet. */
+  clockOf(name: string): Clock;
+  /** Forgets one session (its counters, random stream and own clock) or all; the global clock is kept. */
   reset(name?: string): void;
 }
 
-export function createSessionStore(seed: number, bases: Record<CounterName, number>): SessionStore {
+export function createSessionStore(seed: number, bases: Record<CounterName, number>, clock: Clock): SessionStore {
   const sessions = new Map<string, Session>();
   return {
+    clock,
     get(name) {
       let session = sessions.get(name);
       if (!session) {
-        session = createSession(name, seed, bases);
+        session = createSession(name, seed, bases, clock);
         sessions.set(name, session);
       }
       return session;
     },
+    clockOf: (name) => sessions.get(name)?.clock ?? clock,
     reset(name) {
       if (name === undefined) sessions.clear();
       else sessions.delete(name);

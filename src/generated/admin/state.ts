@@ -2,11 +2,11 @@
 /* eslint-disable */
 
 /**
- * A session's counters (the next ids to issue) and the clock. PUT /__admin/state sets the fields given; GET reads them all.
+ * A session's counters (the next ids to issue) and its clock. PUT /__admin/state sets the fields given; GET reads them all. The session is named by ?session=, the X-Stub-Session header or `session` (two that differ: 400); none names the default session.
  */
 export interface StubState {
   /**
-   * The session the counters belong to (default: "default", or ?session=)
+   * The session the counters and clock belong to (default: "default")
    */
   session?: string;
   /**
@@ -18,7 +18,7 @@ export interface StubState {
    */
   taskIdNext?: number;
   /**
-   * An ISO 8601 time to freeze the clock at, or null for real time
+   * An ISO 8601 time to freeze this session's clock at. The default session's clock is the global one (--clock), which every other session follows until it sets its own. null: the default session's runs in real time again; another session's follows the global clock again. GET: the time the session's answers carry, or null when it runs in real time
    */
   clock?: string | null;
 }

@@ -1,0 +1,34 @@
+// Which session an admin call is about. It can be named three ways: the query
+// (`?session=`), the X-Stub-Session header (the one the API calls carry, so a
+// test that sets it on every request scopes its admin calls too), and a
+// `session` field of the body (matchers, PUT /__admin/state, a queued fault's
+// match). Two of them naming different sessions is refused with a 400 rather
+// than one winning: acting on the other session without a word is the bug
+// this guards against.
+import type { Request } from 'express';
+import { SESSION_HEADER } from '../core/sessions.js';
+import { invalid } from './problem.js';
+
+/** The one session the call names, or undefined when it names none (every session, or the default, as the route says). */
+export function namedSession(req: Request, inBody?: string): string | undefined {
+  const query = req.query.session;
+  if (query !== undefined && (typeof query !== 'string' || query === '')) throw invalid('session must be one non-empty name');
+  const raw = req.headers[SESSION_HEADER];
+  // Trimmed like the APIs read it (sessionName); an empty header names no session.
+  const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+  const given: [where: string, name: string | undefined][] = [
+    ['the query (?session=)', query],
+    ['the X-Stub-Session header', header],
+    ['the body', inBody],
+  ];
+  const named = given.filter((pair): pair is [string, string] => pair[1] !== undefined);
+  const [first] = named;
+  if (!first) return undefined;
+  const other = named.find(([, name]) => name !== first[1]);
+  if (other) {
+    throw invalid(
+      `The call names two sessions: ${JSON.stringify(first[1])} in ${first[0]} and ${JSON.stringify(other[1])} in ${other[0]}. Name one, or the same one in each.`,
+    );
+  }
+  return first[1];
+}
