@@ -3,8 +3,8 @@
 // process, a container, or one started in process with createApp().listen(0).
 import type { JournalEntry } from '../journal/entry.js';
 import type { Matcher } from '../journal/matcher.js';
-import type { NearMiss } from '../journal/matcher.js';
-import { isSubset } from '../journal/subset.js';
+import type { Mismatch, NearMiss } from '../journal/matcher.js';
+import { diffSubset, isSubset } from '../journal/subset.js';
 import type { StubState } from '../generated/admin/state.js';
 
 export type { JournalEntry, Matcher, NearMiss, StubState };
@@ -29,6 +29,11 @@ export interface RequestList {
 
 export type Expected = number | { atLeast?: number; atMost?: number };
 
+/**
+ * verify() found too few or too many calls. The message says what was
+ * expected, the matcher and the nearest misses with what differs, as WireMock
+ * prints them; `actual` and `nearMisses` (closest first) are there to assert on.
+ */
 export class VerificationError extends Error {
   constructor(
     message: string,
@@ -38,6 +43,99 @@ export class VerificationError extends Error {
     super(message);
     this.name = 'VerificationError';
   }
+}
+
+/** No answer from the stub at all: not started, already stopped, wrong port or host. `cause` is fetch's own error. */
+export class StubUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    /** What went wrong, in words ("connection refused"), or the underlying message. */
+    readonly reason: string,
+    options: { cause: unknown },
+  ) {
+    super(`cannot reach the stub at ${url} (${reason})`, options);
+    this.name = 'StubUnreachableError';
+  }
+}
+
+/** The admin API answered, but not with success: `status`, and the problem+json body when it sent one. */
+export class AdminApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problem: { title?: string; detail?: string; [key: string]: unknown } | undefined,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+}
+
+/** Node's fetch says only "fetch failed"; the socket's error code, in its cause, says why. */
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'the connection closed before an answer',
+};
+
+function unreachableReason(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause as { code?: string; message?: string; errors?: { code?: string }[] } | undefined;
+  // "localhost" tries ::1 and 127.0.0.1: an AggregateError holds one error per address.
+  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+  if (code) return REASONS[code] ?? code;
+  return cause?.message ?? (error as Error).message;
+}
+
+const plural = (n: number) => `${n} ${n === 1 ? 'request' : 'requests'}`;
+
+function describeExpected(expected: Expected): string {
+  if (typeof expected === 'number') return `exactly ${plural(expected)}`;
+  const { atLeast, atMost } = expected;
+  if (atLeast !== undefined && atMost !== undefined) return atLeast === atMost ? `exactly ${plural(atLeast)}` : `between ${atLeast} and ${plural(atMost)}`;
+  if (atMost !== undefined) return `at most ${plural(atMost)}`;
+  return `at least ${plural(atLeast ?? 1)}`;
+}
+
+/** A value as a JS literal ({api: 'wello', body: {id: 5}}): shorter than JSON for a reader, still unambiguous. */
+function literal(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const fields = Object.entries(value).map(([key, v]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : literal(key)}: ${literal(v)}`);
+    return `{${fields.join(', ')}}`;
+  }
+  return String(value);
+}
+
+const MATCHER_SHOWN = 400;
+
+function shown(matcher: Matcher): string {
+  const text = literal(Object.fromEntries(Object.entries(matcher).filter(([, v]) => v !== undefined)));
+  return text.length > MATCHER_SHOWN ? `${text.slice(0, MATCHER_SHOWN)}…}` : text;
+}
+
+/** What differs, field by field; a body by the same subset rule the stub matched with, each difference at its path. */
+function differences(mismatch: Mismatch): string[] {
+  if (mismatch.field === 'body') return diffSubset(mismatch.expected, mismatch.actual).map((d) => `${d.path}: ${d.problem}`);
+  return [`${mismatch.field}: expected ${JSON.stringify(mismatch.expected)}, got ${JSON.stringify(mismatch.actual)}`];
+}
+
+/** The message of a failed verification, e.g. "Expected exactly 1 request matching {...} but found 0.\nNearest misses:\n  1. POST /api/Task (session s) 201: ..." */
+export function verificationMessage(matcher: Matcher, expected: Expected, actual: number, nearMisses: readonly NearMiss[]): string {
+  const head = `Expected ${describeExpected(expected)} matching ${shown(matcher)} but found ${actual}.`;
+  const wanted = typeof expected === 'number' ? expected : (expected.atLeast ?? (expected.atMost === undefined ? 1 : 0));
+  // Too many found: the calls that missed say nothing about it.
+  if (actual > wanted) return head;
+  if (nearMisses.length === 0) return `${head}\nNo other requests were recorded${matcher.session ? ` in session ${JSON.stringify(matcher.session)}` : ''}.`;
+  const lines = nearMisses.map(
+    (miss, i) => `  ${i + 1}. ${miss.method} ${miss.path} (session ${miss.session}) ${miss.status}: ${miss.mismatches.flatMap(differences).join('; ')}`,
+  );
+  return `${head}\nNearest misses:\n${lines.join('\n')}`;
 }
 
 export interface TaskstubClient {
@@ -59,20 +157,44 @@ export interface TaskstubClient {
 
 export function connect(url: string, options: ConnectOptions = {}): TaskstubClient {
   const base = url.replace(/\/+$/, '');
+  // "localhost:4010" parses as a URL of scheme "localhost:": only http(s) reaches a stub.
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) throw new TypeError(`connect: ${JSON.stringify(url)} is not an http(s) URL (e.g. http://127.0.0.1:4010)`);
   const { session } = options;
   const auth: Record<string, string> = options.adminToken ? { Authorization: `Bearer ${options.adminToken}` } : {};
   const scoped = <T extends Matcher>(matcher: T): T => (session && matcher.session === undefined ? { ...matcher, session } : matcher);
   const sessionQuery = session ? `?session=${encodeURIComponent(session)}` : '';
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-    const res = await fetch(`${base}/__admin${path}`, {
-      method,
-      headers: { ...auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = (await res.json()) as T;
-    if (!res.ok && res.status !== 409) throw new Error(`taskstub ${method} ${path}: ${res.status} ${JSON.stringify(data)}`);
-    return { status: res.status, data };
+  /** One admin call. Throws StubUnreachableError without an answer, AdminApiError for any status but `allowed`'s. */
+  async function call<T>(method: string, path: string, body?: unknown, allowed: readonly number[] = []): Promise<{ status: number; data: T }> {
+    const what = `taskstub ${method} /__admin${path}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}/__admin${path}`, {
+        method,
+        headers: { ...auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      text = await res.text();
+    } catch (error) {
+      throw new StubUnreachableError(base, unreachableReason(error), { cause: error });
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      const type = res.headers.get('content-type') ?? 'no content type';
+      throw new AdminApiError(`${what}: ${res.status} with ${type}, not the admin API's JSON: is ${base} a taskstub?`, res.status, undefined);
+    }
+    const problem = data as { detail?: string } | undefined;
+    if (res.status === 401) {
+      const why = options.adminToken
+        ? 'the stub refused the admin token given to connect(): it is not the one the stub was started with (--admin-token or TASKSTUB_ADMIN_TOKEN)'
+        : 'the stub requires an admin token: connect(url, { adminToken }) with the one it was started with (--admin-token or TASKSTUB_ADMIN_TOKEN)';
+      throw new AdminApiError(`${what}: 401, ${why}`, 401, problem);
+    }
+    if (!res.ok && !allowed.includes(res.status)) throw new AdminApiError(`${what}: ${res.status} ${problem?.detail ?? text.slice(0, 500)}`, res.status, problem);
+    return { status: res.status, data: data as T };
   }
 
   const client: TaskstubClient = {
@@ -90,8 +212,9 @@ export function connect(url: string, options: ConnectOptions = {}): TaskstubClie
     },
     async verify(matcher, expected = { atLeast: 1 }) {
       const counts = typeof expected === 'number' ? { count: expected } : expected;
-      const { status, data } = await call<{ detail: string; actual: number; nearMisses: NearMiss[] }>('POST', '/verify', { ...scoped(matcher), ...counts });
-      if (status === 409) throw new VerificationError(data.detail, data.actual, data.nearMisses);
+      const asked = scoped(matcher);
+      const { status, data } = await call<{ actual: number; nearMisses: NearMiss[] }>('POST', '/verify', { ...asked, ...counts }, [409]);
+      if (status === 409) throw new VerificationError(verificationMessage(asked, expected, data.actual, data.nearMisses), data.actual, data.nearMisses);
     },
     async waitFor(matcher, { count = 1, timeoutMs = 5000, intervalMs = 50 } = {}) {
       const deadline = Date.now() + timeoutMs;
