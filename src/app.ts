@@ -5,6 +5,7 @@ import type { CoreRequest } from './core/http.js';
 import { deliver, parseQuery, sendInternalError } from './deliver.js';
 import { createAdminRouter } from './admin/routes.js';
 import { requireAdminToken } from './admin/token.js';
+import { parseAllowedHost, requireLocalCaller } from './admin/host-check.js';
 import { sendWelcome } from './admin/welcome.js';
 import { createCors, type CorsOptions } from './cors.js';
 import { createStub, type Stub, type StubOptions } from './stub.js';
@@ -16,6 +17,8 @@ export interface AppOptions extends StubOptions {
   adminToken?: string;
   /** CORS for browsers on other origins; on by default. */
   cors?: CorsOptions;
+  /** Without an admin token, host names besides loopback the admin API answers to (--allowed-host; `.name` also covers its subdomains). */
+  allowedHosts?: string[];
 }
 
 export const DEFAULT_BODY_LIMIT = '1mb';
@@ -42,6 +45,8 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   if (cors) app.use(cors);
 
   if (options.adminToken) app.use('/__admin', requireAdminToken(options.adminToken));
+  // Without a token, only this machine's tools and pages (DNS rebinding, cross-site calls: admin/host-check.ts).
+  else app.use('/__admin', requireLocalCaller({ allowedHosts: (options.allowedHosts ?? []).map(parseAllowedHost), origins: options.cors?.origins }));
   app.use('/__admin', createAdminRouter(stub));
   // The root is no route of either API: it points a newcomer to the live page, the OpenAPI document and the README.
   app.get('/', sendWelcome);

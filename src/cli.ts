@@ -33,6 +33,7 @@ interface ServeArgs {
   'low-memory': boolean;
   cors: 'on' | 'off';
   'cors-origin': string[] | undefined;
+  'allowed-host': string[] | undefined;
   watch: boolean;
 }
 
@@ -124,7 +125,7 @@ function serve(args: ServeArgs): void {
     journalSecrets: args['journal-secrets'],
   });
   const cors = { enabled: args.cors === 'on', origins: args['cors-origin'] };
-  const server = createStubServer({ bodyLimit: args['body-limit'], adminToken: args['admin-token'], logger, cors }, stub);
+  const server = createStubServer({ bodyLimit: args['body-limit'], adminToken: args['admin-token'], logger, cors, allowedHosts: args['allowed-host'] }, stub);
   if (args.watch) watchFixtures(stub, args.fixtures ?? DEFAULT_FIXTURES_DIR);
   server.listen(args.port, args.host, () => {
     const address = server.address();
@@ -311,7 +312,12 @@ await yargs(hideBin(process.argv))
         .option('admin-token', adminTokenOption('Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback'))
         .option('admin-token-file', { type: 'string', default: process.env.TASKSTUB_ADMIN_TOKEN_FILE || undefined, describe: 'Read the admin token from this file (a Docker secret), trailing newline dropped; env TASKSTUB_ADMIN_TOKEN_FILE' })
         .option('cors', { choices: ['on', 'off'] as const, default: 'on' as const, describe: 'CORS for browsers on other origins' })
-        .option('cors-origin', { type: 'string', array: true, describe: 'Allow only this origin (repeat for more); default any' })
+        .option('cors-origin', { type: 'string', array: true, describe: 'The APIs allow only this origin (default any); the admin API allows it besides this machine\'s (localhost, 127.x, [::1]); repeat for more' })
+        .option('allowed-host', {
+          type: 'string',
+          array: true,
+          describe: 'Without an admin token, the admin API answers only a Host of this machine (against DNS rebinding): also answer this name (.name: its subdomains too); repeat for more',
+        })
         .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })
         .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
         .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' })),

@@ -86,7 +86,8 @@ export interface StubServerOptions extends AppOptions {
 
 /** The server the CLI listens with: the fast path in front of the Express app. */
 export function createStubServer(options: StubServerOptions = {}, stub: Stub = createStub(options)): Server {
-  const app = createApp({ ...options, cors: { enabled: false } }, stub);
+  // CORS runs in front (below); the app keeps the origins, which its admin guard also lets in (admin/host-check.ts).
+  const app = createApp({ ...options, cors: { ...options.cors, enabled: false } }, stub);
   const listener = createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), { logger: options.logger, cors: createCors(options.cors) });
   return createServer(listener);
 }

@@ -1,8 +1,12 @@
-// CORS for frontend teams on other origins (README: From a browser).
+// CORS for frontend teams on other origins (README: From a browser): the APIs for any
+// origin, the admin API for pages of this machine and --cors-origin's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isApiTarget } from '../src/cors.js';
+import { createStub } from '../src/stub.js';
 import { startCli } from './cli-helpers.js';
 import { agent, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
+import { send, throughBothAdapters } from './raw-http.js';
 
 const ORIGIN = 'http://localhost:5173';
 const ASKED = 'authorization,content-type,x-stub-session,x-stub-fault';
@@ -71,6 +75,103 @@ describe('CORS, on by default', () => {
       assert.equal((await preflight(off.url, ORIGIN)).headers.get('access-control-allow-origin'), null);
     } finally {
       assert.equal(await off.stop(), 0);
+    }
+  });
+});
+
+describe('CORS on the admin API: pages of this machine only, unless --cors-origin names more', () => {
+  const FOREIGN = ['https://evil.example', 'null', 'http://localhost.evil.example:5173', 'http://127.0.0.1.nip.io'];
+  const LOOPBACK = ['http://localhost:5173', 'http://localhost', 'https://localhost:8443', 'http://127.0.0.1:3000', 'http://127.1.2.3:9', 'http://[::1]:4200', 'https://[::1]', 'http://app.localhost:5173'];
+  const preflight = (origin: string) => ({ Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization,x-stub-session' });
+
+  it('a foreign or null origin gets no CORS grant on any admin route: GET, the event stream, or a preflight (both adapters)', async () => {
+    await throughBothAdapters({}, async ({ adapter, port }) => {
+      await send(port, 'POST', '/api/2.0/authentication', { 'Content-Type': 'application/json' }, '{"userName":"me","password":"PW"}');
+      for (const origin of FOREIGN) {
+        for (const [method, path, headers] of [
+          ['GET', '/__admin/requests', { Origin: origin }],
+          ['GET', '/__admin/events', { Origin: origin }],
+          ['GET', '/__admin/health', { Origin: origin }],
+          ['OPTIONS', '/__admin/requests', preflight(origin)],
+          ['OPTIONS', '/__admin/reset', { ...preflight(origin), 'Access-Control-Request-Method': 'POST' }],
+        ] as const) {
+          const res = await send(port, method, path, headers);
+          const said = `${adapter}: ${method} ${path} from ${origin}`;
+          assert.equal(res.headers['access-control-allow-origin'], undefined, said);
+          assert.equal(res.headers['access-control-allow-credentials'], undefined, said);
+          assert.equal(res.headers['access-control-allow-methods'], undefined, said);
+          assert.equal(res.status, 403, `${said}: refused before any route runs`);
+        }
+      }
+    });
+  });
+
+  it('a page of this machine, on any port, http or https, is granted, credentials included (both adapters)', async () => {
+    await throughBothAdapters({}, async ({ adapter, port }) => {
+      for (const origin of LOOPBACK) {
+        const said = `${adapter}: ${origin}`;
+        const list = await send(port, 'GET', '/__admin/requests', { Origin: origin });
+        assert.equal(list.status, 200, said);
+        assert.equal(list.headers['access-control-allow-origin'], origin, said);
+        assert.equal(list.headers['access-control-allow-credentials'], 'true', said);
+        const events = await send(port, 'GET', '/__admin/events', { Origin: origin });
+        assert.equal(events.status, 200, said);
+        assert.equal(events.headers['access-control-allow-origin'], origin, said);
+        const pre = await send(port, 'OPTIONS', '/__admin/requests', preflight(origin));
+        assert.equal(pre.status, 204, said);
+        assert.equal(pre.headers['access-control-allow-origin'], origin, said);
+        assert.equal(pre.headers['access-control-allow-headers'], 'authorization,x-stub-session', said);
+      }
+    });
+  });
+
+  it('--cors-origin adds its origins to the admin API (loopback ones stay); the APIs then allow only those, as before', async () => {
+    await throughBothAdapters({ cors: { origins: ['https://app.example'] } }, async ({ adapter, port }) => {
+      for (const origin of ['https://app.example', 'http://localhost:5173']) {
+        const res = await send(port, 'GET', '/__admin/requests', { Origin: origin });
+        assert.equal(res.status, 200, `${adapter}: ${origin}`);
+        assert.equal(res.headers['access-control-allow-origin'], origin, `${adapter}: ${origin}`);
+        assert.equal((await send(port, 'OPTIONS', '/__admin/requests', preflight(origin))).headers['access-control-allow-origin'], origin);
+      }
+      const evil = await send(port, 'GET', '/__admin/requests', { Origin: 'https://evil.example' });
+      assert.equal(evil.headers['access-control-allow-origin'], undefined, adapter);
+      const api = await send(port, 'OPTIONS', '/api/Task', { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST' });
+      assert.equal(api.headers['access-control-allow-origin'], 'https://app.example');
+      const apiOther = await send(port, 'OPTIONS', '/api/Task', { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' });
+      assert.equal(apiOther.headers['access-control-allow-origin'], undefined, 'the API list is exact, as before');
+    });
+  });
+
+  it('the APIs are unchanged: any origin, null included, is reflected with credentials (a frontend sending asc_auth_key)', async () => {
+    await throughBothAdapters({}, async ({ adapter, port }) => {
+      for (const origin of ['https://evil.example', 'null', 'http://localhost:5173']) {
+        const res = await send(port, 'POST', '/api/2.0/crm/task', { Origin: origin, Cookie: 'asc_auth_key=abc', 'Content-Type': 'application/json' }, JSON.stringify(VALID));
+        assert.equal(res.status, 201, `${adapter}: ${origin}`);
+        assert.equal(res.headers['access-control-allow-origin'], origin);
+        assert.equal(res.headers['access-control-allow-credentials'], 'true');
+        const pre = await send(port, 'OPTIONS', '/API/Task', { Origin: origin, 'Access-Control-Request-Method': 'POST' });
+        assert.equal(pre.status, 204);
+        assert.equal(pre.headers['access-control-allow-origin'], origin);
+      }
+    });
+  });
+
+  it('knows the APIs\' paths as the stub does (anything else gets the admin policy)', () => {
+    const stub = createStub({ seed: 1 });
+    for (const target of ['/api/Task', '/API/task', '/api/2.0/crm/task.json?x=1', '/api', '/api?x', '/api/2.0/authentication', '/apis', '/__admin/requests', '/', '/x/api/Task', '//api/Task']) {
+      assert.equal(isApiTarget(target), stub.owns(target.split('?')[0]!), target);
+    }
+    assert.equal(isApiTarget('http://127.0.0.1:4010/api/Task'), false, 'an absolute-form target gets the stricter policy');
+  });
+
+  it('the CLI: --cors-origin reaches the admin API too', async () => {
+    const cli = await startCli(['--port', '0', '--cors-origin', 'https://app.example']);
+    try {
+      const port = Number(new URL(cli.url).port);
+      assert.equal((await send(port, 'GET', '/__admin/requests', { Origin: 'https://app.example' })).headers['access-control-allow-origin'], 'https://app.example');
+      assert.equal((await send(port, 'GET', '/__admin/requests', { Origin: 'https://evil.example' })).status, 403);
+    } finally {
+      assert.equal(await cli.stop(), 0);
     }
   });
 });

@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isLoopbackHost } from '../src/admin/token.js';
+import { parseAllowedHost } from '../src/admin/host-check.js';
 import { connect } from '../src/client/index.js';
 import { runCli, startCli } from './cli-helpers.js';
 import { agent, TOKEN, VALID } from './helpers.js';
+import { send, sendBytes, throughBothAdapters } from './raw-http.js';
 
 const BASIC = `Basic ${Buffer.from('test@wello.solutions:PWSECRET@TESTAPI').toString('base64')}`;
 
@@ -159,5 +161,146 @@ describe('--log: one structured line per request', () => {
     await fetch(`${cli.url}/api/Task`, { method: 'POST', body: '{}' });
     assert.equal(await cli.stop(), 0);
     assert.equal(cli.stderr(), '');
+  });
+});
+
+describe('DNS rebinding: without an admin token, the admin API answers only a Host naming this machine', () => {
+  const REBIND = 'rebind.attacker.example:4010';
+  const ADMIN_ROUTES = [
+    ['GET', '/__admin/requests'],
+    ['GET', '/__admin/requests.jsonl'],
+    ['GET', '/__admin/health'],
+    ['GET', '/__admin/health/live'],
+    ['GET', '/__admin/events'],
+    ['GET', '/__admin/ui'],
+    ['GET', '/__admin'],
+    ['GET', '/__ADMIN/requests'],
+    ['POST', '/__admin/reset'],
+    ['DELETE', '/__admin/requests'],
+    ['PUT', '/__admin/state'],
+    ['GET', '/__admin/no-such-route'],
+  ] as const;
+
+  it('refuses a rebinding Host on every admin route, with 403 problem+json naming the host and both ways to allow it (both adapters)', async () => {
+    await throughBothAdapters({}, async ({ adapter, port, stub }) => {
+      await send(port, 'POST', '/api/2.0/authentication', { 'Content-Type': 'application/json' }, '{"userName":"me","password":"PW-SECRET"}');
+      for (const [method, path] of ADMIN_ROUTES) {
+        const res = await send(port, method, path, { Host: REBIND, 'Content-Type': 'text/plain' }, method === 'GET' ? undefined : '{}');
+        assert.equal(res.status, 403, `${adapter}: ${method} ${path}`);
+        assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+        const problem = JSON.parse(res.body) as { type: string; status: number; detail: string };
+        assert.equal(problem.type, 'https://taskstub.local/problems/hostNotAllowed');
+        assert.equal(problem.status, 403);
+        assert.match(problem.detail, /Host "rebind\.attacker\.example:4010" is not this machine/);
+        assert.match(problem.detail, /--allowed-host rebind\.attacker\.example\b/);
+        assert.match(problem.detail, /admin token/);
+        assert.doesNotMatch(res.body, /PW-SECRET/);
+      }
+      assert.equal(stub.journal.size, 1, `${adapter}: the refused reset and clear did nothing`);
+    });
+  });
+
+  it('answers every loopback form of Host, any port, and none else (both adapters)', async () => {
+    await throughBothAdapters({}, async ({ adapter, port }) => {
+      for (const host of ['localhost:4010', 'LocalHost', '127.0.0.1', '127.1.2.3:9', '[::1]:4010', '[::1]', 'foo.localhost', 'app.foo.localhost:5173']) {
+        assert.equal((await send(port, 'GET', '/__admin/health', { Host: host })).status, 200, `${adapter}: ${host}`);
+      }
+      for (const host of ['0.0.0.0:4010', '192.168.1.10', '[::2]:4010', 'localhost.attacker.example', 'attacker.example.localhost.evil', '127.0.0.1.nip.io', 'localhost:4010@evil', 'a b']) {
+        assert.equal((await send(port, 'GET', '/__admin/health', { Host: host })).status, 403, `${adapter}: ${host}`);
+      }
+    });
+  });
+
+  it('leaves the two APIs and the root page open to any Host: they answer only what the caller sends', async () => {
+    await throughBothAdapters({}, async ({ adapter, port }) => {
+      const created = await send(port, 'POST', '/api/2.0/crm/task', { Host: REBIND, ...TOKEN, 'Content-Type': 'application/json' }, JSON.stringify(VALID));
+      assert.equal(created.status, 201, adapter);
+      const welcome = await send(port, 'GET', '/', { Host: REBIND });
+      assert.equal(welcome.status, 200, adapter);
+      // Links and nothing more: no journal, no state.
+      assert.deepEqual(Object.keys((JSON.parse(welcome.body) as { links: object }).links), ['livePage', 'openapi', 'readme', 'health', 'requests']);
+    });
+  });
+
+  it('allowedHosts: those names too (a leading dot: the name and every name under it); others are still refused', async () => {
+    await throughBothAdapters({ allowedHosts: ['Stub.Test', '.corp.example', '[fd00::1]'] }, async ({ adapter, port }) => {
+      for (const host of ['stub.test:8080', 'STUB.TEST', 'corp.example', 'qa.corp.example:4010', '[fd00::1]:4010', 'localhost:4010']) {
+        assert.equal((await send(port, 'GET', '/__admin/requests', { Host: host })).status, 200, `${adapter}: ${host}`);
+      }
+      for (const host of ['sub.stub.test', 'evilcorp.example', REBIND]) {
+        assert.equal((await send(port, 'GET', '/__admin/requests', { Host: host })).status, 403, `${adapter}: ${host}`);
+      }
+    });
+  });
+
+  it('refuses an allowedHosts value that is not a host name or address, naming --allowed-host', () => {
+    for (const value of ['http://stub.test', 'stub.test:8080', 'stub.test/x', '', 'a b', '*.example']) {
+      assert.throws(() => parseAllowedHost(value), /^Error: --allowed-host .*: give a host name or address without scheme, port or path/, value);
+    }
+    assert.equal(parseAllowedHost(' Stub.Test '), 'stub.test');
+    assert.equal(parseAllowedHost('[::1]'), '::1');
+  });
+
+  it('with an admin token the Host is not checked: the token is the protection', async () => {
+    await throughBothAdapters({ adminToken: 't' }, async ({ adapter, port }) => {
+      assert.equal((await send(port, 'GET', '/__admin/requests', { Host: REBIND, Authorization: 'Bearer t' })).status, 200, adapter);
+      assert.equal((await send(port, 'GET', '/__admin/requests', { Host: REBIND })).status, 401, `${adapter}: still the token's 401`);
+    });
+  });
+
+  it('a request without Host (HTTP/1.0: no browser sends one) is answered; HTTP/1.1 without one is Node\'s 400', async () => {
+    await throughBothAdapters({}, async ({ adapter, port }) => {
+      assert.match(await sendBytes(port, 'GET /__admin/health HTTP/1.0\r\n\r\n'), /^HTTP\/1\.1 200 /, adapter);
+      assert.match(await sendBytes(port, 'GET /__admin/health HTTP/1.1\r\nConnection: close\r\n\r\n'), /^HTTP\/1\.1 400 /, adapter);
+    });
+  });
+
+  it('the CLI: --allowed-host (repeatable), a bad value exits 1 naming it, and 0.0.0.0 (which needs a token) checks no Host', async () => {
+    const cli = await startCli(['--port', '0', '--allowed-host', 'stub.test', '--allowed-host', 'other.test'], { TASKSTUB_ADMIN_TOKEN: '' });
+    try {
+      const port = Number(new URL(cli.url).port);
+      assert.equal((await send(port, 'GET', '/__admin/health', { Host: `stub.test:${port}` })).status, 200);
+      assert.equal((await send(port, 'GET', '/__admin/health', { Host: 'other.test' })).status, 200);
+      const refused = await send(port, 'GET', '/__admin/health', { Host: REBIND });
+      assert.equal(refused.status, 403);
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+    const bad = await runCli(['serve', '--port', '0', '--allowed-host', 'http://stub.test'], { TASKSTUB_ADMIN_TOKEN: '' });
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /--allowed-host "http:\/\/stub\.test": give a host name/);
+
+    const wide = await startCli(['--port', '0', '--host', '0.0.0.0'], { TASKSTUB_ADMIN_TOKEN: 'wide' });
+    try {
+      const port = Number(new URL(wide.url).port);
+      assert.equal((await send(port, 'GET', '/__admin/health', { Host: `lan-box.example:${port}`, Authorization: 'Bearer wide' })).status, 200);
+    } finally {
+      assert.equal(await wide.stop(), 0);
+    }
+  });
+});
+
+describe('cross-site calls: without a token, a page of another origin cannot make admin calls either', () => {
+  it('refuses a simple (no preflight) POST from a foreign or null Origin before it runs, and answers this machine\'s pages and the stub\'s own', async () => {
+    await throughBothAdapters({ allowedHosts: ['stub.test'] }, async ({ adapter, port, stub }) => {
+      await send(port, 'POST', '/api/2.0/crm/task', { ...TOKEN, 'Content-Type': 'application/json' }, JSON.stringify(VALID));
+      for (const origin of ['https://evil.example', 'null', 'http://localhost.evil.example', 'file://']) {
+        const res = await send(port, 'POST', '/__admin/reset', { Origin: origin, 'Content-Type': 'text/plain' }, '{}');
+        assert.equal(res.status, 403, `${adapter}: ${origin}`);
+        const problem = JSON.parse(res.body) as { type: string; detail: string };
+        assert.equal(problem.type, 'https://taskstub.local/problems/originNotAllowed');
+        assert.match(problem.detail, /--cors-origin/);
+        assert.equal(res.headers['access-control-allow-origin'], undefined);
+      }
+      const queued = await send(port, 'POST', '/__admin/faults', { Origin: 'https://evil.example', 'Content-Type': 'text/plain' }, '{"fault":{"status":500}}');
+      assert.equal(queued.status, 403);
+      assert.deepEqual(stub.faults.list(), [], `${adapter}: no fault was queued`);
+      assert.equal(stub.journal.size, 1, `${adapter}: nothing was reset`);
+      // The live page's own calls (its Clear button sends Origin), on loopback or an allowed name.
+      assert.equal((await send(port, 'DELETE', '/__admin/requests', { Origin: `http://127.0.0.1:${port}` })).status, 200);
+      assert.equal((await send(port, 'DELETE', '/__admin/requests', { Host: 'stub.test:8080', Origin: 'http://stub.test:8080' })).status, 200);
+      assert.equal((await send(port, 'DELETE', '/__admin/requests', { Origin: 'http://localhost:5173' })).status, 200, 'a dev server on this machine');
+    });
   });
 });
