@@ -15,6 +15,17 @@ import { namedSession } from './session.js';
 const PAGE = new URL('../../ui/index.html', import.meta.url);
 /** How many past calls a new stream starts with. */
 const BACKLOG = 500;
+/**
+ * How many a stream resuming after Last-Event-ID (or ?after=, the page's) may catch up with: the default
+ * --journal-limit, so that a page dropped for not reading misses nothing the journal still holds.
+ */
+const RESUME_BACKLOG = 10_000;
+/**
+ * How many bytes may wait for one client beyond its backlog. A summary is ~350 bytes: a page that reads
+ * is never near it; one that stopped (a frozen tab, a paused debugger, a stuck script) is dropped there,
+ * and resumes from its Last-Event-ID when it reads again.
+ */
+export const LIVE_BUFFER_LIMIT = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
 
 /** What the list shows of one call. */
@@ -50,7 +61,9 @@ function sendPage(_req: Request, res: Response): void {
 /**
  * A stream of `entry` events (the summary, id as the event id, so a
  * reconnecting EventSource resumes after Last-Event-ID) and `cleared` events.
- * Writes are batched per turn of the event loop, off the request path.
+ * Writes are batched per turn of the event loop, off the request path. A
+ * client that stops reading is dropped once more than LIVE_BUFFER_LIMIT bytes
+ * wait for it, instead of the server holding every event for it.
  */
 function streamEvents(stub: Stub, req: Request, res: Response): void {
   const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
@@ -58,31 +71,41 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
   const session = namedSession(req);
   const backlog =
     session === undefined
-      ? stub.journal.newest(BACKLOG, after)
+      ? stub.journal.newest(after > 0 ? RESUME_BACKLOG : BACKLOG, after)
       : stub.journal
           .calls(session)
           .filter((call) => call.id > after)
-          .slice(-BACKLOG)
+          .slice(after > 0 ? -RESUME_BACKLOG : -BACKLOG)
           .map((call) => call.entry());
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${JSON.stringify(summary(entry))}\n\n`;
-  res.write(`retry: 1000\n${backlog.map(frame).join('')}\n`);
+  const start = `retry: 1000\n${backlog.map(frame).join('')}\n`;
+  res.write(start);
+  // The backlog may wait in full (it is bounded by RESUME_BACKLOG); past it, LIVE_BUFFER_LIMIT.
+  const allowance = Buffer.byteLength(start) + LIVE_BUFFER_LIMIT;
 
   let pending: string[] = [];
-  // A stream can end (the page went away, or shutdown) between a call and its flush.
+  // A stream can end (the page went away, shutdown, or it was dropped) between a call and its flush.
   const open = () => !res.writableEnded && !res.destroyed;
+  /** Writes unless the client has left too much unread (res.writableLength: what Node and the socket still hold for it): then drops it. */
+  const send = (text: string) => {
+    if (!open()) return;
+    if (res.writableLength > allowance) res.destroy();
+    else res.write(text);
+  };
   const flush = () => {
     const text = pending.join('');
     pending = [];
-    if (open()) res.write(text);
+    send(text);
   };
   const unsubscribe = stub.journal.subscribe((event: JournalEvent) => {
     if (event.kind === 'closing') return void (open() && res.end());
+    if (!open()) return;
     if (session !== undefined && (event.kind === 'added' ? event.entry.session !== session : event.session !== undefined && event.session !== session)) return;
     if (pending.length === 0) setImmediate(flush);
     pending.push(event.kind === 'added' ? frame(event.entry) : `event: cleared\ndata: ${JSON.stringify({ session: event.session ?? null })}\n\n`);
   });
-  const heartbeat = setInterval(() => open() && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
   res.on('close', () => {
     unsubscribe();
     clearInterval(heartbeat);
