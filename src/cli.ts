@@ -8,8 +8,9 @@ import { hideBin } from 'yargs/helpers';
 import { DEFAULT_BODY_LIMIT } from './app.js';
 import { isLoopbackHost } from './admin/token.js';
 import { createRequestLogger, type RequestLogger } from './log.js';
-import { createStubServer } from './server.js';
+import { bodyLimitBytes, createStubServer, shutDown, type Shutdown } from './server.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
+import { parseClockOption } from './core/clock.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
 import { DEFAULT_TIMEOUT_MS as DEFAULT_REPLAY_TIMEOUT_MS } from './replay/defaults.js';
 import type { ReplayOptions } from './replay/run.js';
@@ -26,6 +27,7 @@ interface ServeArgs {
   'body-limit': string;
   'journal-limit': number;
   'journal-file': string | undefined;
+  'shutdown-grace': number;
   'journal-secrets': boolean;
   'admin-token': string | undefined;
   'admin-token-file': string | undefined;
@@ -37,27 +39,40 @@ interface ServeArgs {
   watch: boolean;
 }
 
-/** Stop accepting, let requests in flight finish, flush the journal file and the log, then exit 0 (README, Command line). */
-function closeOnSignals(server: Server, stub: Stub, logger: RequestLogger | undefined): void {
-  let closing = false;
+/** How long --shutdown-grace is by default: as long as a request may reasonably take, well under the 10 s a container runtime waits before SIGKILL. */
+const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
+/** Once the connections are closed, how long the journal file may take to be written before the exit says it was not. */
+const JOURNAL_CLOSE_MS = 5000;
+
+/**
+ * SIGTERM or Ctrl-C: stop accepting, let the requests being answered finish
+ * within --shutdown-grace (a second signal ends it now), flush the journal file
+ * and the log, then exit 0; 1 when the journal file lost calls, since the
+ * README promises none is lost (README, Command line).
+ */
+function closeOnSignals(server: Server, stub: Stub, logger: RequestLogger | undefined, graceMs: number): void {
+  let shutdown: Shutdown | undefined;
+  const exit = (code: number, message?: string) => {
+    if (message) process.stderr.write(`taskstub: ${message}\n`);
+    logger?.flush();
+    process.exit(code);
+  };
   const close = () => {
-    if (closing) return;
-    closing = true;
+    if (shutdown) return shutdown.cutNow();
     // Live page streams never end on their own: end them so that the server can close.
     stub.journal.endSubscriptions();
-    server.close(() => {
-      stub.close().then(
-        () => {
-          logger?.flush();
-          process.exit(0);
-        },
-        (error: Error) => {
-          process.stderr.write(`taskstub: ${error.message}\n`);
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
+    shutdown = shutDown(server, graceMs);
+    shutdown.closed
+      .then(async ({ cut }) => {
+        if (cut) process.stderr.write(`taskstub: --shutdown-grace ${graceMs} ms over: closed ${cut === 1 ? '1 connection' : `${cut} connections`} still open\n`);
+        const stuck = setTimeout(() => exit(1, `--journal-file: not written within ${JOURNAL_CLOSE_MS} ms of shutdown; calls may be missing from it`), JOURNAL_CLOSE_MS);
+        await stub.close();
+        clearTimeout(stuck);
+        const file = stub.journalFileStatus();
+        if (file && !file.ok) exit(1, `--journal-file ${file.path}: ${file.lostCalls === 1 ? '1 call' : `${file.lostCalls} calls`} not written (${file.error})`);
+        exit(0);
+      })
+      .catch((error: Error) => exit(1, error.message));
   };
   process.on('SIGTERM', close);
   process.on('SIGINT', close);
@@ -138,7 +153,7 @@ function serve(args: ServeArgs): void {
     process.stderr.write(`taskstub: ${error.message}\n`);
     process.exit(1);
   });
-  closeOnSignals(server, stub, logger);
+  closeOnSignals(server, stub, logger, args['shutdown-grace']);
 }
 
 interface ReplayArgs {
@@ -283,6 +298,49 @@ function serveFlagsUnderServeOnly<T>(y: Argv<T>): Argv<T> {
   return y;
 }
 
+/** A whole number given to --name, within [min, max]; `expected` says what it must be, for the message. */
+function checkWholeNumber(name: string, value: number | undefined, min: number, max: number, expected: string): void {
+  if (value === undefined || (Number.isInteger(value) && value >= min && value <= max)) return;
+  // yargs has made a value that is not a number NaN: the text typed is gone.
+  throw new Error(`--${name} ${Number.isNaN(value) ? '(not a number)' : value}: must be ${expected}`);
+}
+
+/** Journal slots are allocated up front (16 bytes each, record-ring.ts): a limit beyond this is a typo, not a plan. */
+const MAX_JOURNAL_LIMIT = 10_000_000;
+/** The longest timer node has (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** serve's values, each checked with its option named: a bad one is a wrong command line (exit 2), found before anything starts. */
+function checkServeValues(args: Partial<ServeArgs>): true {
+  checkWholeNumber('port', args.port, 0, 65535, 'a port, a whole number from 0 to 65535 (given by the flag or env PORT)');
+  // The seed is reported by /__admin/health and hashed as its decimal text (core/rng.ts deriveSeed): it must be exactly the number typed.
+  checkWholeNumber('seed', args.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, `a whole number (at most ${Number.MAX_SAFE_INTEGER} either side of 0)`);
+  checkWholeNumber('journal-limit', args['journal-limit'], 1, MAX_JOURNAL_LIMIT, `a whole number of calls from 1 to ${MAX_JOURNAL_LIMIT}`);
+  checkWholeNumber('shutdown-grace', args['shutdown-grace'], 0, MAX_TIMER_MS, `a whole number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  for (const name of ['host', 'journal-file', 'admin-token-file', 'fixtures'] as const) if (args[name] === '') throw new Error(`--${name} needs a value`);
+  // Both name their option in their own message (--clock: ..., --body-limit: ...).
+  if (args.clock !== undefined) parseClockOption(args.clock);
+  bodyLimitBytes(args['body-limit']);
+  return true;
+}
+
+/**
+ * A single-value flag given twice (`--host a --host b`) takes the last value,
+ * as most command lines do, so that a flag added after a script's own
+ * (`npm start -- --port 0`) wins: yargs would make it an array, which nothing
+ * after expects. Flags that take several values are left as they are.
+ */
+function lastValueWins(argv: Record<string, unknown>, y?: Argv): void {
+  // yargs passes the running command's instance (@types/yargs leaves it out); getOptions is public in yargs but missing from @types/yargs too.
+  const { key, array } = (y as unknown as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
+  for (const name of Object.keys(key)) {
+    const value = argv[name];
+    if (!Array.isArray(value) || array.includes(name)) continue;
+    // yargs keeps a camelCase copy of every dashed flag (journalFile beside journal-file).
+    argv[name] = argv[name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = value.at(-1);
+  }
+}
+
 /** A wrong command line (unknown flag, missing argument, bad choice): the help, what is wrong, exit 2. */
 function usageFailure(message: string | null, error: Error | undefined, y: Argv): never {
   if (error && !message) fail(error);
@@ -320,7 +378,13 @@ await yargs(hideBin(process.argv))
         })
         .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })
         .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
-        .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' })),
+        .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' })
+        .option('shutdown-grace', {
+          type: 'number',
+          default: DEFAULT_SHUTDOWN_GRACE_MS,
+          describe: 'On SIGTERM or Ctrl-C, milliseconds the requests being answered may take before their connections are cut (idle ones close at once; a second signal cuts now)',
+        })
+        .check(checkServeValues)),
     (args) => {
       try {
         serve(args);
@@ -383,6 +447,7 @@ await yargs(hideBin(process.argv))
   .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010', 'Replay the shipped scenarios against it')
   .example('$0 validate wello task.json', 'Check a request body without a server')
   .version(taskstubVersion())
+  .middleware(lastValueWins, true)
   .strict()
   .fail(usageFailure)
   .help()

@@ -4,6 +4,7 @@
 // two create routes are what load goes to. Both adapters pass the same API
 // tests (TASKSTUB_ADAPTER=node in npm test).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import bytes from 'bytes';
 import type { Express } from 'express';
 import { createApp, DEFAULT_BODY_LIMIT, type AppOptions } from './app.js';
@@ -84,10 +85,64 @@ export interface StubServerOptions extends AppOptions {
   logger?: RequestLogger;
 }
 
+/** The open connections of each server createStubServer made, for shutDown. */
+const connections = new WeakMap<Server, Set<Socket>>();
+
+export interface Shutdown {
+  /** Resolves once every connection is closed, with how many the grace's end cut (a request still unanswered, a client stalled mid-headers or mid-body). */
+  readonly closed: Promise<{ cut: number }>;
+  /** Ends the grace now (a second SIGTERM or Ctrl-C). */
+  cutNow(): void;
+}
+
+/**
+ * Stops a server as a well-kept one does on SIGTERM: no new connections; idle
+ * ones (keep-alive, or nothing sent yet) closed at once, and each busy one once
+ * its answer is sent; at the end of the grace whatever is left is cut. A client
+ * that stalled mid-headers would otherwise hold the process for node's
+ * headersTimeout (60 s), one mid-body for its requestTimeout (5 min).
+ */
+export function shutDown(server: Server, graceMs: number): Shutdown {
+  let cut = 0;
+  const sockets = connections.get(server);
+  const closeIdle = () => {
+    server.closeIdleConnections();
+    // Node counts a connection that has sent nothing yet as busy (it is timing its headers): it is as idle as a kept-alive one.
+    if (sockets) for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
+  };
+  const closed = new Promise<{ cut: number }>((resolve) => server.close(() => resolve({ cut })));
+  // Answers from now on say so, and a connection whose answer was already under way closes once it is idle.
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => res.setHeader('Connection', 'close'));
+  closeIdle();
+  const idle = setInterval(closeIdle, 50);
+  const cutNow = () => {
+    clearTimeout(timer);
+    clearInterval(idle);
+    server.getConnections((_error, count) => {
+      cut = count;
+      server.closeAllConnections();
+      if (sockets) for (const socket of sockets) socket.destroy();
+    });
+  };
+  const timer = setTimeout(cutNow, graceMs);
+  void closed.then(() => {
+    clearTimeout(timer);
+    clearInterval(idle);
+  });
+  return { closed, cutNow };
+}
+
 /** The server the CLI listens with: the fast path in front of the Express app. */
 export function createStubServer(options: StubServerOptions = {}, stub: Stub = createStub(options)): Server {
   // CORS runs in front (below); the app keeps the origins, which its admin guard also lets in (admin/host-check.ts).
   const app = createApp({ ...options, cors: { ...options.cors, enabled: false } }, stub);
   const listener = createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), { logger: options.logger, cors: createCors(options.cors) });
-  return createServer(listener);
+  const server = createServer(listener);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  connections.set(server, sockets);
+  return server;
 }

@@ -9,7 +9,7 @@ import type { CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
 import { createSessionStore, sessionName, SESSION_HEADER } from './core/sessions.js';
 import { parseBody, render } from './journal/entry.js';
-import { openJournalFile } from './journal/file.js';
+import { openJournalFile, type JournalFileStatus } from './journal/file.js';
 import { createJournal, type Journal } from './journal/journal.js';
 import { createFaultQueue, type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
 import type { StubState } from './generated/admin/state.js';
@@ -64,6 +64,8 @@ export interface Stub {
   setState(session: string, state: Omit<StubState, 'session'>): void;
   /** Loads the fixtures again (for --watch); keeps the journal, counters and sessions. Throws, keeping the old ones, when a file is bad. */
   reloadFixtures(): void;
+  /** --journal-file: whether every call reached it, and how many did not; undefined without one. */
+  journalFileStatus(): JournalFileStatus | undefined;
   /** Writes what the journal file still holds and closes it. */
   close(): Promise<void>;
 }
@@ -195,6 +197,7 @@ export function createStub(options: StubOptions = {}): Stub {
       context.fixtures = loadFixtures(registry, fixturesDir);
       apis = buildApis();
     },
+    journalFileStatus: () => file?.status(),
     close: async () => file?.close(),
   };
 }

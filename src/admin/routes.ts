@@ -110,11 +110,14 @@ export function createAdminRouter(stub: Stub): Router {
   router.get('/health', (_req, res) => {
     // The global clock; sessions with their own say so in GET /__admin/state.
     const { clock } = stub.context.sessions;
+    // A journal file that lost calls is a broken promise (nothing lost): the stub still answers, degraded.
+    const journalFile = stub.journalFileStatus();
     res.json({
-      status: 'ok',
+      status: journalFile && !journalFile.ok ? 'degraded' : 'ok',
       seed: stub.seed,
       clock: clock.frozen ? 'frozen' : 'real',
       journal: { entries: stub.journal.size, limit: stub.journal.limit, evicted: stub.journal.evicted() },
+      ...(journalFile ? { journalFile } : {}),
       memory: memory(),
     });
   });
