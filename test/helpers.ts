@@ -36,7 +36,7 @@ export function agent(options: AppOptions = {}) {
   };
   if (ADAPTER === 'express') return request(createApp({ ...FIXED, ...options }, stub));
   // TASKSTUB_ADAPTER=node runs the same tests through the CLI's fast node:http path, which does CORS in front of Express.
-  const app = createApp({ ...FIXED, ...options, cors: { enabled: false } }, stub);
+  const app = createApp({ ...FIXED, ...options, cors: { ...options.cors, enabled: false } }, stub);
   return request(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), { cors: createCors(options.cors) }));
 }
 

@@ -17,8 +17,8 @@ interface Welcome {
 
 describe('first contact: GET / and GET /__admin', () => {
   for (const path of ['/', '/__admin', '/__admin/']) {
-    it(`${path} answers JSON with links built from the Host it was reached at`, async () => {
-      const res = await agent().get(path).set('Host', 'stub.test:8080').expect(200).expect('Content-Type', /application\/json/);
+    it(`${path} answers JSON with links built from the Host it was reached at (a proxy's name, allowed for the admin routes)`, async () => {
+      const res = await agent({ allowedHosts: ['stub.test'] }).get(path).set('Host', 'stub.test:8080').expect(200).expect('Content-Type', /application\/json/);
       const body = res.body as Welcome;
       assert.equal(body.name, 'taskstub');
       assert.equal(body.version, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
