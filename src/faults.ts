@@ -5,7 +5,8 @@
 import type { Fault } from './generated/admin/fault.js';
 import type { QueuedFault } from './generated/admin/queued-fault.js';
 import { header, type RequestHeaders } from './core/http.js';
-import { type CallView, matches, type Matcher } from './journal/matcher.js';
+import { type CallView, type CompiledMatcher, compileMatcher, type Matcher } from './journal/matcher.js';
+import { PatternCostError } from './journal/pattern.js';
 
 export type { Fault };
 
@@ -45,6 +46,7 @@ export interface QueuedFaultState {
 }
 
 export interface FaultQueue {
+  /** Queues a fault; throws MatcherError (a 400 at the admin API) when its matcher cannot be used. */
   add(queued: QueuedFault): QueuedFaultState;
   /** Takes one use of the oldest queued fault that matches the call, if any. */
   take(call: CallView): Fault | undefined;
@@ -53,18 +55,36 @@ export interface FaultQueue {
   clear(session?: string): void;
 }
 
+/**
+ * Whether a queued fault's matcher selects this call. It runs on every API
+ * call, so it was compiled when queued; a pattern that would cost more than a
+ * call's budget on this body does not fire (the call is answered normally).
+ */
+function selects(matcher: CompiledMatcher, call: CallView): boolean {
+  try {
+    return matcher.matches(call);
+  } catch (error) {
+    if (error instanceof PatternCostError) return false;
+    throw error;
+  }
+}
+
 export function createFaultQueue(): FaultQueue {
   let queue: QueuedFaultState[] = [];
+  /** Each queued fault's matcher, compiled once when queued. */
+  const matchers = new WeakMap<QueuedFaultState, CompiledMatcher>();
   let nextId = 1;
   return {
     add({ match = {}, fault, times = 1 }) {
+      const matcher = compileMatcher(match, '/match');
       const state = { id: nextId++, match, fault, remaining: times };
+      matchers.set(state, matcher);
       queue.push(state);
       return state;
     },
     take(call) {
       if (queue.length === 0) return undefined;
-      const found = queue.find((q) => matches(q.match, call));
+      const found = queue.find((q) => selects(matchers.get(q) as CompiledMatcher, call));
       if (!found) return undefined;
       found.remaining--;
       if (found.remaining === 0) queue = queue.filter((q) => q !== found);

@@ -2,6 +2,8 @@
 // all made here.
 import type { Response } from 'express';
 import type { ValidationError } from '../core/schemas.js';
+import type { MatcherError } from '../journal/matcher.js';
+import type { PatternCostError } from '../journal/pattern.js';
 
 export const PROBLEMS = {
   invalidRequest: { status: 400, title: 'The admin request is invalid' },
@@ -45,4 +47,18 @@ export function sendProblem(res: Response, problem: Problem): void {
   const { status, title } = PROBLEMS[problem.code];
   res.status(status).type('application/problem+json');
   res.send(JSON.stringify({ type: `https://taskstub.local/problems/${problem.code}`, title, status, detail: problem.detail, ...problem.extra }));
+}
+
+/**
+ * A 400 for a matcher that cannot be used: a bad or unsupported pattern (named
+ * by its JSON pointer), or one that would cost more than a call's budget on a
+ * recorded value (named by its place in the body).
+ */
+export function matcherProblem(error: MatcherError | PatternCostError): Problem {
+  if (error.name === 'MatcherError') {
+    const { pointer, reason } = error as MatcherError;
+    return new Problem('invalidRequest', `${error.message}.`, { errors: [{ pointer, message: reason }] });
+  }
+  const at = (error as PatternCostError).at ?? 'body';
+  return new Problem('invalidRequest', `At ${at}: ${error.message}.`);
 }

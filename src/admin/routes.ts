@@ -11,11 +11,12 @@ import type { Stub } from '../stub.js';
 import { render, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
 import type { JournalCall } from '../journal/journal.js';
-import { matches, type Matcher, nearMisses, viewOf } from '../journal/matcher.js';
+import { compileMatcher, matches, type Matcher, MatcherError, nearMisses, viewOf } from '../journal/matcher.js';
+import { PatternCostError } from '../journal/pattern.js';
 import { openApiDocument, requestOrigin } from '../openapi.js';
 import { addLiveRoutes } from './live.js';
 import { sendReadme, sendWelcome } from './welcome.js';
-import { invalid, Problem, sendProblem } from './problem.js';
+import { invalid, matcherProblem, Problem, sendProblem } from './problem.js';
 import { namedSession } from './session.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
@@ -51,6 +52,7 @@ export function createAdminRouter(stub: Stub): Router {
 
   /** Calls matching the matcher, oldest first (decoded only as far as the matcher looks). */
   function select(matcher: Matcher): JournalCall[] {
+    compileMatcher(matcher); // its patterns checked (a 400) before any call is looked at, and compiled once for all of them
     return stub.journal.calls(matcher.session).filter((call) => matches(matcher, viewOf(call)));
   }
 
@@ -224,6 +226,7 @@ export function createAdminRouter(stub: Stub): Router {
   const problems: ErrorRequestHandler = (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof Problem) return sendProblem(res, error);
+    if (error instanceof MatcherError || error instanceof PatternCostError) return sendProblem(res, matcherProblem(error));
     const status = (error as { status?: number }).status;
     if (status === 413) return sendProblem(res, new Problem('payloadTooLarge', `An admin request body is at most ${ADMIN_BODY_LIMIT}.`));
     if (status && status >= 400 && status < 500) return sendProblem(res, invalid((error as Error).message));

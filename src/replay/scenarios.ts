@@ -3,6 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SchemaRegistry } from '../core/schemas.js';
 import type { Scenario } from '../generated/scenario.js';
+import { compilePattern, PatternError } from '../journal/pattern.js';
+import { patternsIn } from '../journal/subset.js';
 
 export type { Scenario };
 
@@ -31,5 +33,27 @@ export function loadScenario(file: string, registry: SchemaRegistry): LoadedScen
   }
   const validate = registry.validator('scenario');
   if (!validate(data)) return { file, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`) };
-  return { file, scenario: data as Scenario, errors: [] };
+  const scenario = data as Scenario;
+  const unusable = unusablePatterns(scenario);
+  if (unusable.length > 0) return { file, errors: unusable };
+  return { file, scenario, errors: [] };
+}
+
+/** Each {matches} pattern the engine refuses (lookaround, backreferences...), said at load time rather than as a failed step. */
+function unusablePatterns(scenario: Scenario): string[] {
+  const found = scenario.steps.flatMap(({ expect }, i) => [
+    ...Object.entries(expect.headers ?? {}).flatMap(([name, want]) =>
+      want !== null && typeof want === 'object' ? [{ source: want.matches, pointer: `/steps/${i}/expect/headers/${name}/matches` }] : [],
+    ),
+    ...(expect.body === undefined ? [] : patternsIn(expect.body, `/steps/${i}/expect/body`)),
+  ]);
+  return found.flatMap(({ source, pointer }) => {
+    try {
+      compilePattern(source);
+      return [];
+    } catch (error) {
+      if (error instanceof PatternError) return [`${pointer} ${error.message}`];
+      throw error;
+    }
+  });
 }
