@@ -8,7 +8,7 @@ import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
 import { createSessionStore, sessionName, SESSION_HEADER } from './core/sessions.js';
-import { parseBody, render } from './journal/entry.js';
+import { parseBody, showEntry } from './journal/entry.js';
 import { openJournalFile, type JournalFileStatus } from './journal/file.js';
 import { createJournal, type Journal } from './journal/journal.js';
 import { createFaultQueue, type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
@@ -171,7 +171,8 @@ export function createStub(options: StubOptions = {}): Stub {
       const { result, fault } = answered;
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       const entry = journal.add({ session, time, request: req, result, durationMs, fault });
-      file?.append(() => JSON.stringify(render(entry, journalSecrets)));
+      // showEntry never throws: an entry that cannot be serialized is written with its bodies left out and an error.
+      file?.append(() => showEntry(entry, journalSecrets));
       return result;
     },
     reset(session) {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Request, Response, Router } from 'express';
 import { formatIso } from '../core/clock.js';
-import { render, type StoredEntry } from '../journal/entry.js';
+import { showEntry, type StoredEntry, unshownEntry } from '../journal/entry.js';
 import type { JournalEvent } from '../journal/journal.js';
 import { contractWarnings } from '../journal/warnings.js';
 import type { Stub } from '../stub.js';
@@ -30,6 +30,7 @@ const HEARTBEAT_MS = 15_000;
 
 /** What the list shows of one call. */
 export function summary(entry: StoredEntry) {
+  if (entry.unreadable !== undefined) throw new Error(entry.unreadable);
   const { record, response } = entry.result;
   return {
     id: entry.id,
@@ -47,6 +48,15 @@ export function summary(entry: StoredEntry) {
     durationMs: entry.durationMs,
     ...(entry.fault ? { fault: entry.fault } : {}),
   };
+}
+
+/** The summary as JSON, or an UnshownEntry in its place: it is made in the journal's listener, on the request path, so it never throws. */
+function summaryJson(entry: StoredEntry): string {
+  try {
+    return JSON.stringify(summary(entry));
+  } catch (error) {
+    return JSON.stringify(unshownEntry(entry, error));
+  }
 }
 
 let page: string | undefined;
@@ -78,7 +88,7 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
           .slice(after > 0 ? -RESUME_BACKLOG : -BACKLOG)
           .map((call) => call.entry());
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
-  const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${JSON.stringify(summary(entry))}\n\n`;
+  const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${summaryJson(entry)}\n\n`;
   const start = `retry: 1000\n${backlog.map(frame).join('')}\n`;
   res.write(start);
   // The backlog may wait in full (it is bounded by RESUME_BACKLOG); past it, LIVE_BUFFER_LIMIT.
@@ -119,6 +129,7 @@ export function addLiveRoutes(router: Router, stub: Stub): void {
     const id = /^\d+$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
     const entry = stub.journal.get(id);
     if (!entry) throw new Problem('notFound', `No call ${String(req.params.id)} in the journal (evicted, cleared, or never made).`);
-    res.json({ ...render(entry, stub.journalSecrets), raw: { request: entry.request.body.toString('utf8'), response: entry.result.response.body } });
+    const raw = { request: entry.request.body.toString('utf8'), response: entry.result.response.body };
+    res.type('application/json; charset=utf-8').send(showEntry(entry, stub.journalSecrets, () => ({ raw })));
   });
 }

@@ -8,7 +8,8 @@ import { ClockError } from '../core/clock.js';
 import { explainErrors } from '../core/schema-errors.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { Stub } from '../stub.js';
-import { render, type StoredEntry } from '../journal/entry.js';
+import { jsonNesting } from '../core/body.js';
+import { showEntry, SHOWN_DEPTH, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
 import type { JournalCall } from '../journal/journal.js';
 import { compileMatcher, matches, type Matcher, MatcherError, nearMisses, viewOf } from '../journal/matcher.js';
@@ -53,7 +54,9 @@ export function createAdminRouter(stub: Stub): Router {
   /** Calls matching the matcher, oldest first (decoded only as far as the matcher looks). */
   function select(matcher: Matcher): JournalCall[] {
     compileMatcher(matcher); // its patterns checked (a 400) before any call is looked at, and compiled once for all of them
-    return stub.journal.calls(matcher.session).filter((call) => matches(matcher, viewOf(call)));
+    // A call whose bytes cannot be read matches nothing it would have to be read for: only a matcher that names no more than a session.
+    const anyCall = Object.keys(matcher).every((key) => key === 'session');
+    return stub.journal.calls(matcher.session).filter((call) => (call.unreadable === undefined ? matches(matcher, viewOf(call)) : anyCall));
   }
 
   /** A matcher from ?session= (or X-Stub-Session) &api=&method=&path=&status=, checked like a JSON one. */
@@ -99,7 +102,13 @@ export function createAdminRouter(stub: Stub): Router {
     return { entries: calls.map((call) => call.entry()), total, evicted: stub.journal.evicted(matcher.session) };
   }
 
-  router.use(express.json({ limit: ADMIN_BODY_LIMIT, strict: false, type: () => true }));
+  // Nested past SHOWN_DEPTH, a matcher could not be compared or echoed (JSON.stringify, subset matching) without
+  // overflowing the stack: refused before it is parsed (a 400 problem, by the handler below), like an API body.
+  const refuseDeepJson = (_req: unknown, _res: unknown, raw: Buffer) => {
+    const deep = jsonNesting(raw.toString('utf8'), SHOWN_DEPTH);
+    if (deep) throw new Error(`An admin request body may nest at most ${SHOWN_DEPTH} levels deep (line ${deep.line}, position ${deep.position}).`);
+  };
+  router.use(express.json({ limit: ADMIN_BODY_LIMIT, strict: false, type: () => true, verify: refuseDeepJson }));
 
   router.get('/', sendWelcome);
   router.get('/readme', sendReadme);
@@ -133,12 +142,14 @@ export function createAdminRouter(stub: Stub): Router {
 
   router.get('/requests', (req, res) => {
     const { entries, total, evicted } = listing(req);
-    res.json({ requests: entries.map((e) => render(e, stub.journalSecrets)), total, evicted });
+    // Each entry is made JSON on its own (showEntry): one that cannot be shown is a stub in its place, not a 500 for the listing.
+    const requests = entries.map((e) => showEntry(e, stub.journalSecrets)).join(',');
+    res.type('application/json; charset=utf-8').send(`{"requests":[${requests}],"total":${total},"evicted":${evicted}}`);
   });
 
   router.get('/requests.jsonl', (req, res) => {
     const { entries } = listing(req);
-    res.type('application/jsonl; charset=utf-8').send(entries.map((e) => `${JSON.stringify(render(e, stub.journalSecrets))}\n`).join(''));
+    res.type('application/jsonl; charset=utf-8').send(entries.map((e) => `${showEntry(e, stub.journalSecrets)}\n`).join(''));
   });
 
   router.get('/requests.har', (req, res) => {
@@ -172,7 +183,7 @@ export function createAdminRouter(stub: Stub): Router {
       ok: false,
       expected,
       actual,
-      nearMisses: nearMisses(matcher, scope),
+      nearMisses: nearMisses(matcher, scope.filter((call) => call.unreadable === undefined)),
     });
   });
 

@@ -2,6 +2,7 @@
 // text), rendered as JSON only when someone reads it.
 import { formatIso } from '../core/clock.js';
 import { XMLParser } from 'fast-xml-parser';
+import { jsonNesting, xmlNesting } from '../core/body.js';
 import { header, mediaType, type CoreRequest, type RequestHeaders } from '../core/http.js';
 import type { CallRecord, CoreResult } from '../core/record.js';
 import type { Ticks } from '../core/ticks.js';
@@ -17,6 +18,8 @@ export interface StoredEntry {
   readonly durationMs: number;
   /** The fault the call got, if any. */
   readonly fault?: Fault | undefined;
+  /** Set when the stored bytes could not be decoded: why. The rest is a placeholder (journal.ts). */
+  readonly unreadable?: string;
   /** The parsed request body, computed on first use. */
   parsedBody?: ParsedBody;
 }
@@ -45,21 +48,48 @@ export interface JournalEntry {
   fault?: Fault;
 }
 
-// Reads XML for display only: attributes kept, entities never expanded.
-const xmlReader = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, processEntities: false, ignoreDeclaration: true });
+/**
+ * What stands in for an entry that cannot be shown (its bytes did not decode,
+ * or it did not render): every listing, export and stream shows it in the
+ * entry's place instead of failing as a whole, and no matcher selects it.
+ */
+export interface UnshownEntry {
+  id: number;
+  session: string;
+  time?: string;
+  api?: string;
+  error: string;
+}
+
+/**
+ * Bodies nested deeper than this are shown as their text (`rawBody`): the
+ * deeper of the two APIs' limits (Wello's 256), so that every body an API
+ * reads shows parsed, and nothing that renders, matches or exports an entry
+ * walks a tree deep enough to overflow the stack.
+ */
+export const SHOWN_DEPTH = 256;
+
+// Reads XML for display only: attributes kept, entities never expanded; depth checked first (SHOWN_DEPTH).
+const xmlReader = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, processEntities: false, ignoreDeclaration: true, maxNestedTags: 1000 });
 
 const JSON_TYPE = /^(application|text)\/([\w.+-]*\+)?json$/;
 const XML_TYPE = /^(application|text)\/([\w.+-]*\+)?xml$/;
 
-/** Parses a body by its Content-Type: JSON, XML or form fields; anything else, or a body that fails, stays text. */
+/**
+ * Parses a body by its Content-Type: JSON, XML or form fields; anything else,
+ * a body that fails, or one nested deeper than SHOWN_DEPTH stays text.
+ */
 export function parseBody(contentType: string | undefined, bytes: Buffer): ParsedBody {
   if (bytes.length === 0) return { body: null };
   const text = bytes.toString('utf8');
   const type = mediaType(contentType);
   try {
-    if (JSON_TYPE.test(type)) return { body: JSON.parse(text) as unknown };
+    if (JSON_TYPE.test(type)) {
+      if (jsonNesting(text, SHOWN_DEPTH)) return { body: null, rawBody: text };
+      return { body: JSON.parse(text) as unknown };
+    }
     if (XML_TYPE.test(type)) {
-      if (/<!DOCTYPE|<!ENTITY/i.test(text)) return { body: null, rawBody: text };
+      if (/<!DOCTYPE|<!ENTITY/i.test(text) || xmlNesting(text, SHOWN_DEPTH)) return { body: null, rawBody: text };
       return { body: xmlReader.parse(text, true) as unknown };
     }
     if (type === 'application/x-www-form-urlencoded') return { body: Object.fromEntries(new URLSearchParams(text)) };
@@ -105,11 +135,12 @@ function maskCredential(value: string): string {
   return m ? `${m[1]} ${MASK}` : MASK;
 }
 
-/** The stored entry as JSON; `secrets` shows credentials unmasked (--journal-secrets). */
-export function render(entry: StoredEntry, secrets = false): JournalEntry {
+/** The stored entry as JSON; `secrets` shows credentials unmasked (--journal-secrets); `bodies: false` leaves both bodies out (null). */
+export function render(entry: StoredEntry, secrets = false, bodies = true): JournalEntry {
+  if (entry.unreadable !== undefined) throw new Error(entry.unreadable);
   const { request, result } = entry;
-  const parsed = requestBody(entry);
-  const responseBody = parseBody(result.response.headers['content-type'], Buffer.from(result.response.body));
+  const parsed = bodies ? requestBody(entry) : { body: null };
+  const responseBody = bodies ? parseBody(result.response.headers['content-type'], Buffer.from(result.response.body)) : { body: null };
   return {
     id: entry.id,
     session: entry.session,
@@ -132,4 +163,48 @@ export function render(entry: StoredEntry, secrets = false): JournalEntry {
     durationMs: entry.durationMs,
     ...(entry.fault ? { fault: entry.fault } : {}),
   };
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The entry's id, session and, where they can be read, its time and API: what an UnshownEntry keeps. */
+function identity(entry: StoredEntry): Omit<UnshownEntry, 'error'> {
+  const out: Omit<UnshownEntry, 'error'> = { id: entry.id, session: entry.session };
+  if (entry.unreadable !== undefined) return out;
+  try {
+    out.time = formatIso(entry.time);
+    // A CheckedLater result knows its API without running the deferred check (which may be what failed).
+    const { api } = 'api' in entry.result ? (entry.result as { api: string }) : entry.result.record;
+    out.api = api;
+  } catch {
+    // what could be read is kept
+  }
+  return out;
+}
+
+export function unshownEntry(entry: StoredEntry, error: unknown): UnshownEntry {
+  return { ...identity(entry), error: `this entry could not be shown: ${reasonOf(error)}` };
+}
+
+/**
+ * The entry as one line of JSON, whatever it holds: rendered in full; else
+ * (a body that cannot be serialized) with both bodies left out and an
+ * `error` saying why; else as an UnshownEntry. Every view of the journal
+ * (listings, exports, the journal file) goes through this, so one bad entry
+ * never breaks a read or the process.
+ */
+export function showEntry(entry: StoredEntry, secrets = false, extra?: (shown: JournalEntry) => Record<string, unknown>): string {
+  let first: unknown;
+  try {
+    const shown = render(entry, secrets);
+    return JSON.stringify(extra ? { ...shown, ...extra(shown) } : shown);
+  } catch (error) {
+    first = error;
+  }
+  try {
+    const shown = render(entry, secrets, false);
+    return JSON.stringify({ ...shown, error: `this entry could not be shown in full (its bodies are left out): ${reasonOf(first)}` });
+  } catch {
+    return JSON.stringify(unshownEntry(entry, first));
+  }
 }

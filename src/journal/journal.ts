@@ -15,6 +15,8 @@ import { RecordRing } from './record-ring.js';
 export interface JournalCall extends CallSummary {
   readonly id: number;
   readonly session: string;
+  /** Set when the stored bytes could not be read: why. No matcher selects such a call; views show it as an UnshownEntry. */
+  readonly unreadable?: string;
   /** The request body parsed by its Content-Type (what body matchers compare), decoding the request alone. */
   body(): ParsedBody;
   entry(): StoredEntry;
@@ -45,6 +47,17 @@ export interface Journal {
 export type JournalEvent = { kind: 'added'; entry: StoredEntry } | { kind: 'cleared'; session?: string } | { kind: 'closing' };
 export type JournalListener = (event: JournalEvent) => void;
 
+const reasonOf = (error: unknown) => `its stored bytes could not be read (${error instanceof Error ? error.message : String(error)})`;
+
+/** What a call whose bytes do not decode shows of itself: nothing that a matcher could select. */
+const UNREADABLE_SUMMARY: CallSummary = { api: '' as CallSummary['api'], operation: '', method: '', path: '', status: 0 };
+
+function unreadableEntry(id: number, session: string, error: unknown): StoredEntry {
+  const request = { method: '', path: '', query: {}, headers: {}, body: Buffer.alloc(0) };
+  const record = { api: UNREADABLE_SUMMARY.api, operation: '', valid: false, errors: [], issued: {} };
+  return { id, session, time: 0n as StoredEntry['time'], request, result: { response: { status: 0, headers: {}, body: '' }, record }, durationMs: 0, unreadable: reasonOf(error) };
+}
+
 export function createJournal(limit: number, recheck: Recheck): Journal {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--journal-limit must be a positive integer, not ${limit}`);
   // Entries are stored as bytes (codec.ts) in a ring outside the V8 heap; the
@@ -61,9 +74,14 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
     for (const listener of listeners) listener(event);
   };
 
+  /** The entry held at age k; bytes that do not decode give a placeholder that says why (entry.ts, UnshownEntry), never a throw. */
   const entryAt = (k: number): StoredEntry => {
     const slot = ring.slot(k);
-    return { id: ids[slot]!, session: sessions[slot]!, ...decodeEntry(ring.bytes(k), recheck) };
+    try {
+      return { id: ids[slot]!, session: sessions[slot]!, ...decodeEntry(ring.bytes(k), recheck) };
+    } catch (error) {
+      return unreadableEntry(ids[slot]!, sessions[slot]!, error);
+    }
   };
 
   /** Bumped on every change, so that a JournalCall kept past one fails loudly instead of reading another entry. */
@@ -77,13 +95,26 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
     };
     let entry: StoredEntry | undefined;
     let body: ParsedBody | undefined;
+    let summary: CallSummary & { unreadable?: string };
+    try {
+      summary = decodeSummary(ring.bytes(k));
+    } catch (error) {
+      summary = { ...UNREADABLE_SUMMARY, unreadable: reasonOf(error) };
+    }
     return {
       id: ids[slot]!,
       session: sessions[slot]!,
-      ...decodeSummary(ring.bytes(k)),
+      ...summary,
       body() {
         current();
-        return (body ??= entry ? requestBody(entry) : parseRequestBody(decodeRequest(ring.bytes(k))));
+        if (body) return body;
+        try {
+          body = entry ? requestBody(entry) : parseRequestBody(decodeRequest(ring.bytes(k)));
+        } catch {
+          // Matches no body matcher: undefined is a subset of nothing.
+          body = { body: undefined };
+        }
+        return body;
       },
       entry() {
         current();

@@ -16,6 +16,17 @@ const HRESULT = {
   exception: -2146233088, // System.Exception, e.g. Json.NET's JsonReaderException
 } as const;
 
+/**
+ * How deep a JSON body may nest: Json.NET 13's default (JsonReader's
+ * constructor sets MaxDepth 64; JsonConvert.DeserializeXNode, which
+ * ApiArgumentBuilder.GetRequestParams calls, keeps it). The root is depth 1
+ * (JsonReader.Push). See docs/fidelity.md, ONLYOFFICE: Binding, for the
+ * Json.NET version the portal ships.
+ */
+export const JSON_MAX_DEPTH = 64;
+/** How deep a text/xml body may nest: the stub's own limit (XDocument.Load has none), the same as for JSON. */
+export const XML_MAX_DEPTH = 64;
+
 export const ERRORS = {
   // `throw new ArgumentException()`: its default message.
   invalidArgument: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
@@ -28,13 +39,18 @@ export const ERRORS = {
   notAString: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
   methodNotFound: { status: 404, hresult: HRESULT.httpException, message: 'Method not found' },
   malformedBody: { status: 400, hresult: HRESULT.exception, message: 'The request body could not be read: ' },
+  // Json.NET's JsonReaderException, unwrapped from ArgumentException("Unable to deserialize json") by
+  // ErrorWrapper: 400 with Json.NET's message; `Path '…', line L, position P.` follows.
+  jsonTooDeep: { status: 400, hresult: HRESULT.exception, message: `The reader's MaxDepth of ${JSON_MAX_DEPTH} has been exceeded. ` },
+  // The stub's own words (the real server has no limit): line and position follow.
+  xmlTooDeep: { status: 400, hresult: HRESULT.exception, message: `The request body could not be read: its elements are nested more than ${XML_MAX_DEPTH} deep. ` },
   bodyTooLarge: { status: 413, hresult: HRESULT.httpException, message: 'Maximum request length exceeded.' },
   missingCredentials: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** An ONLYOFFICE API error; `detail` is appended to messages that end in ": ". */
+/** An ONLYOFFICE API error; `detail` is appended to messages that end in ": " or ". ". */
 export class OnlyofficeError extends Error {
   constructor(
     readonly code: ErrorCode,

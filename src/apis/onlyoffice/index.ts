@@ -1,6 +1,6 @@
 // The ONLYOFFICE CRM API: routing, request formats, and the one place where
 // its errors become HTTP (docs/fidelity.md, ONLYOFFICE).
-import { BodyError, decodeUtf8, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
+import { BodyError, decodeUtf8, jsonNesting, NestingError, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
@@ -12,7 +12,7 @@ import { readCredential } from './auth.js';
 import { authenticate, type IssuedToken } from './authentication.js';
 import { type Bound, bindParameters, type Fields } from './binder.js';
 import { createTask } from './create-task.js';
-import { errorResponse, forcedErrorResponse, OnlyofficeError, type ResponseFormat, unauthorizedResponse } from './errors.js';
+import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, type ResponseFormat, unauthorizedResponse, XML_MAX_DEPTH } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
@@ -50,16 +50,29 @@ function xmlFields(root: XmlNode): Fields {
   return fields;
 }
 
-/** Body fields: JSON, text/xml (child elements of any root), anything else as form fields. */
+/**
+ * Body fields: JSON, text/xml (child elements of any root), anything else as
+ * form fields (which cannot nest). A body nested past its limit is refused
+ * before anything parses it (docs/fidelity.md, ONLYOFFICE: Errors).
+ */
 function readFields(req: CoreRequest): Fields {
   if (req.body.length === 0) return {};
   const text = decodeUtf8(req.body);
   const type = mediaType(header(req.headers, 'content-type'));
   if (type === 'application/json') {
+    const deep = jsonNesting(text, JSON_MAX_DEPTH);
+    if (deep) throw new OnlyofficeError('jsonTooDeep', `Path '${deep.path}', line ${deep.line}, position ${deep.position}.`);
     const value = parseJson(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
   }
-  if (type === 'text/xml') return xmlFields(parseXml(text).root);
+  if (type === 'text/xml') {
+    try {
+      return xmlFields(parseXml(text, XML_MAX_DEPTH).root);
+    } catch (error) {
+      if (error instanceof NestingError) throw new OnlyofficeError('xmlTooDeep', `Line ${error.line}, position ${error.position}.`);
+      throw error;
+    }
+  }
   return parseForm(text);
 }
 
@@ -120,7 +133,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       try {
         bound = bindParameters(schemas[call.operation], readFields(req), req.query);
       } catch (error) {
-        if (error instanceof BodyError) return { valid: false, errors: [{ path: '', message: error.message }] };
+        if (error instanceof BodyError || error instanceof OnlyofficeError) return { valid: false, errors: [{ path: '', message: error.message }] };
         throw error;
       }
     }

@@ -4,8 +4,13 @@
 // `Path '…', line L, position P.` suffix, where P counts the characters read
 // on the line (docs/fidelity.md, Wello: Validation errors).
 
-/** Json.NET's default MaxDepth in Web API's JsonMediaTypeFormatter. */
-const MAX_DEPTH = 256;
+/**
+ * How deep a body may nest: Web API's formatters set 256 on their readers
+ * (BaseJsonMediaTypeFormatter.ReadFromStream: `jsonReader.MaxDepth = _maxDepth`,
+ * FormattingUtilities.DefaultMaxDepth; XmlMediaTypeFormatter's reader quotas,
+ * FormattingUtilities.CreateDefaultReaderQuotas). The root is depth 1.
+ */
+export const MAX_DEPTH = 256;
 
 export type JsonToken = 'String' | 'Integer' | 'Float' | 'Boolean' | 'Null' | 'StartObject' | 'StartArray';
 

@@ -2,11 +2,11 @@
 // seed's DataContract form (<task xmlns:i=…>, i:nil for nulls; elements in
 // any order, with or without a namespace). Values that do not convert become
 // model errors, under "task.<field>" (docs/fidelity.md, Wello: Validation errors).
-import { BodyError, parseXml, type XmlNode } from '../../core/body.js';
+import { BodyError, jsonNesting, NestingError, parseXml, type XmlNode } from '../../core/body.js';
 import type { ModelState } from './errors.js';
 import { convertJsonValue, convertXmlText } from './convert.js';
 import type { Field, TaskValue } from './fields.js';
-import { JsonNetError, readJsonBody } from './json-reader.js';
+import { JsonNetError, MAX_DEPTH, readJsonBody } from './json-reader.js';
 
 export interface ReadTask {
   /** The fields the body gave, converted; absent fields are missing. */
@@ -39,6 +39,8 @@ function fieldByName(fields: readonly Field[], name: string): Field | undefined 
  * gives the same values and the exact messages.
  */
 function readSimpleJsonTask(text: string, fields: readonly Field[]): ReadTask | undefined {
+  // JSON.parse never sees a body past the limit: the full reader refuses it at the exact place.
+  if (jsonNesting(text, MAX_DEPTH)) return undefined;
   let root: unknown;
   try {
     root = JSON.parse(text);
@@ -108,13 +110,27 @@ function elementText(node: XmlNode | XmlNode[]): string | null | undefined {
   return typeof text === 'string' ? text : '';
 }
 
+/**
+ * XmlBaseReader.EnterScope's XmlException (SR.XmlMaxDepthExceeded, with
+ * SR.XmlLineInfo), wrapped by XmlObjectSerializer.ReadObjectHandleExceptions
+ * in SR.ErrorDeserializing; the type is named `task` as in the Json.NET
+ * messages, and the position is [inferred] (docs/fidelity.md, Wello: Validation errors).
+ */
+function xmlTooDeep({ limit, line, position }: NestingError): string {
+  return (
+    `There was an error deserializing the object of type ${TYPE_NAME}. The maximum read depth (${limit}) has been exceeded because XML data being read has more levels of nesting than is allowed by the quota. ` +
+    `This quota may be increased by changing the MaxDepth property on the XmlDictionaryReaderQuotas object used when creating the XML reader. Line ${line}, position ${position}.`
+  );
+}
+
 export function readXmlTask(text: string, fields: readonly Field[]): ReadTask {
   const values = new Map<string, TaskValue>();
   if (text.trim() === '') return { values, modelState: [[MODEL, EMPTY_BODY]], parsed: false };
   let document: ReturnType<typeof parseXml>;
   try {
-    document = parseXml(text);
+    document = parseXml(text, MAX_DEPTH);
   } catch (error) {
+    if (error instanceof NestingError) return { values, modelState: [[MODEL, xmlTooDeep(error)]], parsed: false };
     if (error instanceof BodyError) return { values, modelState: [[MODEL, error.message]], parsed: false };
     throw error;
   }
