@@ -3,7 +3,9 @@
 // sometimes damaged on the way. For every one: the status is 201 or a 4xx,
 // never a 5xx; the body conforms to the API's response schema for a 201 or
 // its error schema otherwise (docs/fidelity.md, ONLYOFFICE: Errors; Wello:
-// Validation errors); the call is in the journal and renders.
+// Validation errors); the call is in the journal and renders. Bodies nested
+// around and past each reader's depth limit are refused where the limit says,
+// and the journal still answers its listings after every run.
 // npm test runs a fixed seed; `npm run fuzz` runs longer (FUZZ_RUNS, FUZZ_SEED).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,8 +13,10 @@ import fc from 'fast-check';
 import { contractErrors } from '../src/contract.js';
 import { schemaId } from '../src/core/schemas.js';
 import { render } from '../src/journal/entry.js';
+import request from 'supertest';
+import { createApp } from '../src/app.js';
 import { createStub } from '../src/stub.js';
-import { applyDamage, damage, mutate, mutation, toForm, toXml, valueFor } from './fuzz/requests.js';
+import { applyDamage, damage, mutate, mutation, nestedBody, nesting, toForm, toXml, valueFor } from './fuzz/requests.js';
 import { FIXED, TOKEN, WELLO_AUTH } from './helpers.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
@@ -96,6 +100,43 @@ describe(`fuzzing the create routes (fast-check, seed ${SEED}, ${RUNS} runs each
       { seed: SEED, numRuns: RUNS },
     );
     assert.ok(statuses.includes(201) && statuses.includes(400), `a fuzz that never creates or never fails proves little: ${JSON.stringify(report(statuses))}`);
+  });
+
+  it('both APIs: bodies nested around and past their limits (ONLYOFFICE 64, Wello 256), as a field or the whole body, in JSON and XML', () => {
+    const apis = {
+      onlyoffice: { path: '/api/2.0/crm/task', auth: TOKEN.Authorization, base: { title: 't', deadline: '2026-12-01T09:00:00Z', categoryId: 1 }, types: { json: 'application/json', xml: 'text/xml' }, limit: 64 },
+      wello: { path: '/api/Task', auth: WELLO_AUTH.Authorization, base: { subject: 's' }, types: { json: 'application/json', xml: 'application/xml' }, limit: 256 },
+    } as const;
+    const statuses: number[] = [];
+    fc.assert(
+      fc.property(nesting, fc.constantFrom('onlyoffice', 'wello'), fc.constantFrom('json', 'xml'), fc.constantFrom('x', 'title', 'subject', 'description', 'remark'), (n, name, encoding, field) => {
+        const api = apis[name];
+        const body = nestedBody(api.base, field, n, encoding, 'task');
+        const status = check({ path: api.path, headers: { 'content-type': api.types[encoding], authorization: api.auth }, body: Buffer.from(body) });
+        statuses.push(status);
+        // Levels as the reader counts them: the root container (or element) is the first; a field's value sits one (XML: two) below it.
+        const levels = n.depth + (n.at === 'field' ? (encoding === 'xml' ? 2 : 1) : 0);
+        const answer = stub.journal.entries().at(-1)!.result.response.body;
+        if (levels > api.limit) {
+          assert.equal(status, 400, answer.slice(0, 300));
+          const said = { json: `MaxDepth of ${api.limit} has been exceeded`, xml: name === 'wello' ? `maximum read depth (${api.limit})` : `nested more than ${api.limit} deep` }[encoding];
+          assert.ok(answer.includes(said), `${said} in ${answer.slice(0, 300)}`);
+        } else if (n.closed && n.at === 'field' && field === 'x') {
+          assert.equal(status, 201, `an unknown member as deep as the reader allows is ignored: ${answer.slice(0, 300)}`);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    assert.ok(statuses.includes(201) && statuses.includes(400), `a fuzz that never creates or never fails proves little: ${JSON.stringify(report(statuses))}`);
+  });
+
+  it('left the journal readable: its listing and exports answer 200', async () => {
+    const app = request(createApp(FIXED, stub));
+    for (const path of ['/__admin/requests', '/__admin/requests.jsonl', '/__admin/requests.har']) {
+      const res = await app.get(path);
+      assert.equal(res.status, 200, `${path}: ${res.text?.slice(0, 300)}`);
+    }
+    assert.equal((await app.post('/__admin/requests/count').send({ body: { subject: 's' } })).status, 200);
   });
 
   it('left no prototype polluted', () => {

@@ -110,3 +110,53 @@ export function toForm(body: Record<string, unknown>): string {
   const pairs = Object.entries(body).map(([k, v]): [string, string] => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)]);
   return new URLSearchParams(pairs).toString();
 }
+
+/** How deep, and in what, a body nests: around each API's limit (ONLYOFFICE 64, Wello 256; the root is depth 1) and far past them. */
+export interface Nesting {
+  depth: number;
+  /** Arrays, objects (`{"a":…}`), or both in turn. */
+  shape: 'arrays' | 'objects' | 'mixed';
+  /** As a field's value in an otherwise valid body, or as the whole body. */
+  at: 'field' | 'root';
+  /** Closed, or cut off inside the deepest level (a reader meets the limit before the end). */
+  closed: boolean;
+}
+
+export const nesting: fc.Arbitrary<Nesting> = fc.record({
+  depth: fc.oneof(fc.constantFrom(62, 63, 64, 65, 66, 254, 255, 256, 257, 258, 1000, 20_000), fc.integer({ min: 1, max: 400 })),
+  shape: fc.constantFrom('arrays', 'objects', 'mixed'),
+  at: fc.constantFrom('field', 'root'),
+  closed: fc.boolean(),
+});
+
+/** `depth` levels of JSON containers. */
+export function nestedJson({ depth, shape, closed }: Nesting): string {
+  let open = '';
+  let close = '';
+  for (let level = 0; level < depth; level++) {
+    const object = shape === 'objects' || (shape === 'mixed' && level % 2 === 1);
+    open += object ? '{"a":' : '[';
+    close = (object ? '}' : ']') + close;
+  }
+  // The innermost object needs a value before its brace.
+  const leaf = open.endsWith(':') ? '1' : '';
+  return closed ? open + leaf + close : open;
+}
+
+/** `depth` levels of XML elements. */
+export function nestedXml({ depth, closed }: Nesting): string {
+  return '<n>'.repeat(depth) + (closed ? `x${'</n>'.repeat(depth)}` : '');
+}
+
+/** A body for `field` of a valid body, or the nesting alone at the root. */
+export function nestedBody(body: Record<string, unknown>, field: string, n: Nesting, encoding: 'json' | 'xml', root: string): string {
+  if (encoding === 'json') {
+    const deep = nestedJson(n);
+    if (n.at === 'root') return deep;
+    const flat = JSON.stringify({ ...body, [field]: 0 });
+    return flat.replace(`"${field}":0`, `"${field}":${deep}`);
+  }
+  if (n.at === 'root') return nestedXml(n);
+  const flat = toXml(root, body, false);
+  return flat.replace(`</${root}>`, `<${field}>${nestedXml(n)}</${field}></${root}>`);
+}
