@@ -200,7 +200,7 @@ async function runReplay(args: ReplayArgs): Promise<number> {
       import('./replay/run.js'),
       import('./replay/scenarios.js'),
     ]);
-  if (!Number.isInteger(args.timeout) || args.timeout <= 0) return usageError(`--timeout ${args.timeout}: give a whole number of milliseconds above 0`);
+  if (!Number.isInteger(args.timeout) || args.timeout <= 0 || args.timeout > MAX_TIMER_MS) return usageError(`--timeout ${args.timeout}: give a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`);
   let grep: RegExp | undefined;
   try {
     grep = args.grep === undefined ? undefined : new RegExp(args.grep);
@@ -403,7 +403,11 @@ await yargs(hideBin(process.argv))
         .option('target', { type: 'string', demandOption: true, describe: 'Base URL with its scheme, e.g. http://127.0.0.1:4010' })
         .option('grep', { type: 'string', describe: 'Run only the scenarios whose name matches this regular expression' })
         .option('bail', { type: 'boolean', default: false, describe: 'Stop after the first failed scenario; the rest are reported as not run' })
-        .option('timeout', { type: 'number', default: DEFAULT_REPLAY_TIMEOUT_MS, describe: 'Milliseconds one request may take, answer included, before its step fails' })
+        .option('timeout', {
+          type: 'number',
+          default: DEFAULT_REPLAY_TIMEOUT_MS,
+          describe: 'Milliseconds one request may take, answer included, before its step fails; also bounds the first probe of the target and the session resets',
+        })
         .option('reporter', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text: a line per scenario as it finishes; json: one JSON document on stdout' })
         .option('junit', { type: 'string', describe: 'Also write a JUnit XML report to this file' })
         .option('auth', { type: 'string', array: true, describe: 'Authorization value for steps that send one: VALUE, or onlyoffice=VALUE / wello=VALUE' })
@@ -411,7 +415,7 @@ await yargs(hideBin(process.argv))
         .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010', 'Every scenario in the directory, against a local stub')
         .example('$0 replay fixtures/scenarios --target http://127.0.0.1:4010 --grep wello --bail', 'Only the Wello scenarios, stopping at the first failure')
         .example('$0 replay scenarios --target https://portal.example --auth onlyoffice=TOKEN --junit replay.xml', 'Against a real API (a contract drift check), with a JUnit report')
-        .epilogue('Exit codes: 0 every scenario passed (or was skipped); 1 a step failed or a file is not a valid scenario; 2 replay cannot run as asked (a bad flag, no scenario files, no name matching --grep, a --target without http:// or https://, a stub that needs an admin token).'),
+        .epilogue('Exit codes: 0 every scenario passed (or was skipped); 1 a step failed or a file is not a valid scenario; 2 replay cannot run as asked (a bad flag, no scenario files, no name matching --grep, a --target without http:// or https://, a target that refuses the connection or does not answer, a stub that needs an admin token).'),
     (args) => runReplay(args).then(exitAfterOutput, fail),
   )
   .command<{ api: ApiChoice; file: string }>(

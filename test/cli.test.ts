@@ -92,17 +92,63 @@ describe('taskstub serve (README, Command line)', () => {
     assert.match(result.stderr, /onlyoffice\.json: field \/categories\/2\/title must be string/);
   });
 
-  it('refuses an unknown flag (exit 2, a usage error: the help and what is wrong) and a bad --clock (exit 1)', async () => {
+  it('refuses an unknown flag (exit 2, a usage error: the help and what is wrong)', async () => {
     const unknown = await runCli(['--port', '0', '--no-such-flag']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /\n\nUnknown arguments?: (no-)?such-flag/);
     assert.equal(unknown.stdout, '');
-    const clock = await runCli(['--port', '0', '--clock', 'yesterday']);
-    assert.equal(clock.code, 1);
-    assert.match(clock.stderr, /--clock: not an ISO 8601 time/);
-    const far = await runCli(['--port', '0', '--clock', '+275760-09-13T00:00:00Z']);
-    assert.equal(far.code, 1, 'a time no answer could carry (it also overflowed the journal: a 500 on every call)');
-    assert.match(far.stderr, /outside the years 1-9999/);
+  });
+
+  // Each a wrong command line: exit 2, the help, then one line naming the option, before anything starts.
+  const badValues: [string[], RegExp][] = [
+    [['--seed', 'abc'], /^--seed \(not a number\): must be a whole number/],
+    [['--seed', '1.5'], /^--seed 1\.5: must be a whole number/],
+    [['--seed', '123456789012345678901'], /^--seed 123456789012345680000: must be a whole number \(at most 9007199254740991 either side of 0\)/],
+    [['--port', '70000'], /^--port 70000: must be a port, a whole number from 0 to 65535/],
+    [['--port', 'abc'], /^--port \(not a number\): must be a port/],
+    [['--port', '-1'], /^--port -1: must be a port/],
+    [['--body-limit', 'abc'], /^--body-limit: not a size: abc/],
+    [['--journal-limit', '-1'], /^--journal-limit -1: must be a whole number of calls from 1 to 10000000/],
+    [['--journal-limit', '1e12'], /^--journal-limit 1000000000000: must be/],
+    [['--shutdown-grace', 'soon'], /^--shutdown-grace \(not a number\): must be a whole number of milliseconds/],
+    [['--clock', 'garbage'], /^--clock: not an ISO 8601 time: garbage/],
+    [['--clock', '+275760-09-13T00:00:00Z'], /^--clock: \+275760-09-13T00:00:00Z is outside the years 1-9999/],
+    [['--cors', 'maybe'], /^Invalid values:\n {2}Argument: cors, Given: "maybe", Choices: "on", "off"/],
+    [['--auth', 'sometimes'], /^Invalid values:\n {2}Argument: auth, Given: "sometimes"/],
+    [['--journal-file', ''], /^--journal-file needs a value/],
+    [['--host', ''], /^--host needs a value/],
+  ];
+  for (const [args, said] of badValues) {
+    it(`refuses ${args.map((a) => a || "''").join(' ')}: exit 2, naming the option`, async () => {
+      const result = await runCli(['--port', '0', ...args]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stdout, '', 'nothing started');
+      const message = result.stderr.slice(result.stderr.lastIndexOf('\n\n') + 2);
+      assert.match(message, said);
+    });
+  }
+
+  it('a repeated single-value flag takes the last value (a flag after a script\'s own wins); repeatable ones keep every value', async () => {
+    const cli = await startCli(['--host', '0.0.0.0', '--host', '127.0.0.1', '--port', '1', '--port', '0', '--seed', '1', '--seed', '9', '--journal-limit', '5', '--journal-limit', '7', '--admin-token', 'first', '--admin-token', 'second']);
+    try {
+      assert.match(cli.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = (await (await fetch(`${cli.url}/__admin/health`, { headers: { Authorization: 'Bearer second' } })).json()) as { seed: number; journal: { limit: number } };
+      assert.equal(health.seed, 9);
+      assert.equal(health.journal.limit, 7);
+      assert.equal((await fetch(`${cli.url}/__admin/health`, { headers: { Authorization: 'Bearer first' } })).status, 401);
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+    const file = join(mkdtempSync(join(tmpdir(), 'taskstub-journal-')), 'calls.jsonl');
+    const twoFiles = await startCli(['--port', '0', '--journal-file', join(tmpdir(), 'no-such-dir-taskstub', 'x.jsonl'), '--journal-file', file, '--cors-origin', 'http://a.example', '--cors-origin', 'http://b.example']);
+    try {
+      const res = await fetch(`${twoFiles.url}/api/Task`, { method: 'OPTIONS', headers: { Origin: 'http://a.example', 'Access-Control-Request-Method': 'POST' } });
+      assert.equal(res.headers.get('access-control-allow-origin'), 'http://a.example', 'both --cors-origin values kept');
+      const other = await fetch(`${twoFiles.url}/api/Task`, { method: 'OPTIONS', headers: { Origin: 'http://b.example', 'Access-Control-Request-Method': 'POST' } });
+      assert.equal(other.headers.get('access-control-allow-origin'), 'http://b.example');
+    } finally {
+      assert.equal(await twoFiles.stop(), 0, 'the first --journal-file (a missing folder) was not used');
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { loadSchemas } from '../src/core/schemas.js';
 import { FORMATS } from '../src/formats.js';
 import { createProgress } from '../src/replay/progress.js';
 import { textReport } from '../src/replay/report.js';
-import { replay } from '../src/replay/run.js';
+import { DEFAULT_TIMEOUT_MS, replay } from '../src/replay/run.js';
 import { loadScenario, scenarioFiles } from '../src/replay/scenarios.js';
 import { createStub } from '../src/stub.js';
 import { runCli } from './cli-helpers.js';
@@ -282,5 +282,94 @@ describe('taskstub replay: running, stopping and reporting', () => {
     assert.deepEqual(wrongStep.failures, ['status: expected 200, got 201', 'body.subject: expected "expected subject", got "actual subject"']);
     assert.deepEqual(wrongStep.differences.map((d) => d.path), ['body.subject']);
     assert.match(readFileSync(junit, 'utf8'), /<testsuite name="a wrong expectation"/, 'the JUnit file is still written');
+  });
+});
+
+describe('taskstub replay against a target that is down or does not answer: it fails, and never hangs', () => {
+  /** A port nothing listens on: listened on, then closed. */
+  async function closedPort(): Promise<string> {
+    const server = createNetServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Accepts every connection and never writes a byte. */
+  const silent = createNetServer((socket) => socket.on('error', () => {}));
+  let silentTarget = '';
+  before(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentTarget = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    silent.close();
+  });
+  const onlyStubScenarios = join(ROOT, 'fixtures', 'scenarios', 'faults.json');
+
+  it('a closed port: exit 2, "cannot connect to URL (connection refused)", before any scenario (it was exit 0, every scenario that needs the stub skipped)', async () => {
+    const target = await closedPort();
+    const result = await runCli(['replay', onlyStubScenarios, '--target', target]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(result.stderr, `taskstub replay: cannot connect to ${target} (connection refused)\n`);
+    assert.equal(result.stdout, '');
+    await assert.rejects(replay([loadScenario(onlyStubScenarios, registry)], { target, registry }), { name: 'ReplayUsageError', message: `cannot connect to ${target} (connection refused)` });
+  });
+
+  it('a target that accepts and never answers: the first probe gives up after --timeout, exit 2', async () => {
+    const started = performance.now();
+    const result = await runCli(['replay', onlyStubScenarios, '--target', silentTarget, '--timeout', '300']);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.equal(result.stderr, `taskstub replay: ${silentTarget} accepted the connection but gave no answer within 300 ms (--timeout)\n`);
+    assert.ok(performance.now() - started < 8000, 'bounded by the timeout (and the CLI start)');
+  });
+
+  it('--timeout is 10 s by default, and says so in --help', async () => {
+    assert.equal(DEFAULT_TIMEOUT_MS, 10_000);
+    const help = await runCli(['replay', '--help']);
+    assert.match(help.stdout, /--timeout +Milliseconds one request may take[^\n]*\n?[^[]*\[number\] \[default: 10000\]/);
+  });
+
+  /** A stub's health, and then a given behaviour for every other request (the stub going away mid-run). */
+  function fakeStub(rest: (req: IncomingMessage, res: ServerResponse) => void): Server {
+    return createServer((req, res) => {
+      if (req.url === '/__admin/health') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      else rest(req, res);
+    });
+  }
+
+  it('a stub whose session reset never answers: the scenario fails after --timeout, the run goes on and exits 1', async () => {
+    const server = fakeStub(() => {});
+    const target = await listen(server);
+    try {
+      const started = performance.now();
+      const results = await replay([loadScenario(scenarioFile(creates('first', 'a')), registry), loadScenario(scenarioFile(creates('second', 'b')), registry)], {
+        target,
+        registry,
+        timeoutMs: 200,
+      });
+      assert.ok(performance.now() - started < 2000, 'each reset waited its timeout, no more');
+      assert.deepEqual(results.map((r) => r.errors), [['session reset of "replay:first": no answer within 200 ms (--timeout)'], ['session reset of "replay:second": no answer within 200 ms (--timeout)']]);
+      assert.ok(results.every((r) => !r.ok && r.steps.length === 0));
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a stub that drops the connection of a step: that step fails saying so', async () => {
+    const server = fakeStub((req, res) => (req.url?.startsWith('/__admin/reset') ? res.writeHead(200, { 'content-type': 'application/json' }).end('{}') : req.socket.destroy()));
+    const target = await listen(server);
+    try {
+      const file = scenarioFile(creates('dropped', 'a'));
+      const [result] = await replay([loadScenario(file, registry)], { target, registry });
+      assert.equal(result!.ok, false);
+      assert.deepEqual(result!.steps[0]!.failures, ['no answer: the connection closed before an answer']);
+      const cli = await runCli(['replay', file, '--target', target]);
+      assert.equal(cli.code, 1);
+      assert.match(cli.stdout, /✗ dropped[^\n]*\n {4}step 1 "create":\n {6}no answer: the connection closed before an answer\n/);
+    } finally {
+      server.close();
+    }
   });
 });
