@@ -200,7 +200,9 @@ async function runReplay(args: ReplayArgs): Promise<number> {
       import('./replay/run.js'),
       import('./replay/scenarios.js'),
     ]);
-  if (!Number.isInteger(args.timeout) || args.timeout <= 0 || args.timeout > MAX_TIMER_MS) return usageError(`--timeout ${args.timeout}: give a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`);
+  if (!Number.isInteger(args.timeout) || args.timeout <= 0 || args.timeout > MAX_TIMER_MS) {
+    return usageError(`--timeout ${Number.isNaN(args.timeout) ? '(not a number)' : args.timeout}: give a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`);
+  }
   let grep: RegExp | undefined;
   try {
     grep = args.grep === undefined ? undefined : new RegExp(args.grep);

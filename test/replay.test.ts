@@ -324,10 +324,15 @@ describe('taskstub replay against a target that is down or does not answer: it f
     assert.ok(performance.now() - started < 8000, 'bounded by the timeout (and the CLI start)');
   });
 
-  it('--timeout is 10 s by default, and says so in --help', async () => {
+  it('--timeout is 10 s by default, and says so in --help; one that is not a whole number of ms is exit 2', async () => {
     assert.equal(DEFAULT_TIMEOUT_MS, 10_000);
     const help = await runCli(['replay', '--help']);
     assert.match(help.stdout, /--timeout +Milliseconds one request may take[^\n]*\n?[^[]*\[number\] \[default: 10000\]/);
+    for (const [value, shown] of [['abc', '(not a number)'], ['0', '0'], ['1.5', '1.5'], ['3000000000', '3000000000']]) {
+      const result = await runCli(['replay', onlyStubScenarios, '--target', silentTarget, '--timeout', value!]);
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, `taskstub replay: --timeout ${shown}: give a whole number of milliseconds from 1 to 2147483647\n`);
+    }
   });
 
   /** A stub's health, and then a given behaviour for every other request (the stub going away mid-run). */
