@@ -14,9 +14,10 @@ export class BodyError extends Error {
 
 /**
  * Where a body nests deeper than its reader allows: the first container (or
- * element) past the limit, by line and position (1-based, counting the
- * character that opens it), and for JSON the reader's path to it. Each API
- * words it its own way; this message is the stub's generic one.
+ * element) past the limit, by line and 1-based position (JSON: of its bracket,
+ * as Json.NET counts the characters read; XML: of the element's name), and
+ * for JSON the reader's path to it. Each API words it its own way; this
+ * message is the stub's generic one.
  */
 export class NestingError extends BodyError {
   constructor(
