@@ -6,7 +6,7 @@ import type { Fault } from './generated/admin/fault.js';
 import type { QueuedFault } from './generated/admin/queued-fault.js';
 import { header, type RequestHeaders } from './core/http.js';
 import { type CallView, type CompiledMatcher, compileMatcher, type Matcher } from './journal/matcher.js';
-import { PatternCostError } from './journal/pattern.js';
+import { type PatternBudget, patternBudget, PatternCostError } from './journal/pattern.js';
 
 export type { Fault };
 
@@ -57,12 +57,12 @@ export interface FaultQueue {
 
 /**
  * Whether a queued fault's matcher selects this call. It runs on every API
- * call, so it was compiled when queued; a pattern that would cost more than a
- * call's budget on this body does not fire (the call is answered normally).
+ * call, so it was compiled when queued; a pattern that would cost more than
+ * what is left of the call's budget does not fire (the call is answered normally).
  */
-function selects(matcher: CompiledMatcher, call: CallView): boolean {
+function selects(matcher: CompiledMatcher, call: CallView, budget: PatternBudget): boolean {
   try {
-    return matcher.matches(call);
+    return matcher.matches(call, budget);
   } catch (error) {
     if (error instanceof PatternCostError) return false;
     throw error;
@@ -84,7 +84,9 @@ export function createFaultQueue(): FaultQueue {
     },
     take(call) {
       if (queue.length === 0) return undefined;
-      const found = queue.find((q) => selects(matchers.get(q) as CompiledMatcher, call));
+      // One budget for the whole queue: however many faults are queued, their patterns spend at most MAX_PATTERN_STEPS on one call.
+      const budget = patternBudget();
+      const found = queue.find((q) => selects(matchers.get(q) as CompiledMatcher, call, budget));
       if (!found) return undefined;
       found.remaining--;
       if (found.remaining === 0) queue = queue.filter((q) => q !== found);

@@ -12,8 +12,8 @@ import { jsonNesting } from '../core/body.js';
 import { showEntry, SHOWN_DEPTH, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
 import type { JournalCall } from '../journal/journal.js';
-import { compileMatcher, matches, type Matcher, MatcherError, nearMisses, viewOf } from '../journal/matcher.js';
-import { PatternCostError } from '../journal/pattern.js';
+import { compileMatcher, type Matcher, MatcherError, nearMisses, viewOf } from '../journal/matcher.js';
+import { patternBudget, PatternCostError, requestBudget } from '../journal/pattern.js';
 import { openApiDocument, requestOrigin } from '../openapi.js';
 import { addLiveRoutes } from './live.js';
 import { sendReadme, sendWelcome } from './welcome.js';
@@ -51,12 +51,15 @@ export function createAdminRouter(stub: Stub): Router {
     if (!validate(value)) throw invalid(message, explainErrors(registry, schema, validate.errors ?? [], value));
   }
 
-  /** Calls matching the matcher, oldest first (decoded only as far as the matcher looks). */
-  function select(matcher: Matcher): JournalCall[] {
-    compileMatcher(matcher); // its patterns checked (a 400) before any call is looked at, and compiled once for all of them
+  /**
+   * Calls matching the matcher, oldest first (decoded only as far as the matcher looks). `total`: what the body's
+   * patterns may spend over the whole request (a PatternCostError, a 400, past it).
+   */
+  function select(matcher: Matcher, total = requestBudget()): JournalCall[] {
+    const compiled = compileMatcher(matcher); // its patterns checked (a 400) before any call is looked at, and compiled once for all of them
     // A call whose bytes cannot be read matches nothing it would have to be read for: only a matcher that names no more than a session.
     const anyCall = Object.keys(matcher).every((key) => key === 'session');
-    return stub.journal.calls(matcher.session).filter((call) => (call.unreadable === undefined ? matches(matcher, viewOf(call)) : anyCall));
+    return stub.journal.calls(matcher.session).filter((call) => (call.unreadable === undefined ? compiled.matches(viewOf(call), patternBudget(total)) : anyCall));
   }
 
   /** A matcher from ?session= (or X-Stub-Session) &api=&method=&path=&status=, checked like a JSON one. */
@@ -170,7 +173,8 @@ export function createAdminRouter(stub: Stub): Router {
     const body: unknown = req.body ?? {};
     check('admin/verify', body, 'The body is not a verification: a matcher with count, atLeast or atMost.');
     const { count, atLeast, atMost, ...matcher } = scoped(req, body as Verification & Matcher);
-    const actual = select(matcher).length;
+    const total = requestBudget();
+    const actual = select(matcher, total).length;
     const expected = count !== undefined ? { count } : atLeast === undefined && atMost === undefined ? { atLeast: 1 } : { atLeast, atMost };
     const ok =
       count !== undefined ? actual === count : (expected.atLeast === undefined || actual >= expected.atLeast) && (atMost === undefined || actual <= atMost);
@@ -183,7 +187,7 @@ export function createAdminRouter(stub: Stub): Router {
       ok: false,
       expected,
       actual,
-      nearMisses: nearMisses(matcher, scope.filter((call) => call.unreadable === undefined)),
+      nearMisses: nearMisses(matcher, scope.filter((call) => call.unreadable === undefined), total),
     });
   });
 

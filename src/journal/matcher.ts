@@ -3,7 +3,7 @@
 // for a failed verification, the calls that came closest.
 import type { Matcher } from '../generated/admin/matcher.js';
 import type { JournalCall } from './journal.js';
-import { compilePattern, type Pattern, PatternError, patternBudget } from './pattern.js';
+import { compilePattern, MAX_PROGRAM_SIZE, type Pattern, type PatternBudget, PatternError, patternBudget } from './pattern.js';
 import { isSubset, patternsIn } from './subset.js';
 
 export type { Matcher };
@@ -95,12 +95,13 @@ export function viewOf(call: JournalCall): CallView {
 export interface CompiledMatcher {
   readonly matcher: Matcher;
   /**
-   * The fields that do not match. Every call gets a fresh budget of pattern
-   * steps; a pattern that would exceed it throws PatternCostError rather than run.
+   * The fields that do not match. The body's patterns are charged to
+   * `budget` (by default a fresh one for this call); one that would exceed it
+   * throws PatternCostError rather than run.
    */
-  mismatches(call: CallView): Mismatch[];
+  mismatches(call: CallView, budget?: PatternBudget): Mismatch[];
   /** Whether every field matches; the body, the costly one, is looked at only when the others do. */
-  matches(call: CallView): boolean;
+  matches(call: CallView, budget?: PatternBudget): boolean;
 }
 
 const compiled = new WeakMap<Matcher, CompiledMatcher>();
@@ -122,14 +123,19 @@ export function compileMatcher(matcher: Matcher, at = ''): CompiledMatcher {
   const found = matcher.body === undefined ? [] : patternsIn(matcher.body, `${at}/body`);
   if (found.length > MAX_BODY_PATTERNS) throw new MatcherError(`${at}/body`, `the body has ${found.length} {matches} patterns; a matcher may have at most ${MAX_BODY_PATTERNS}`);
   const patterns = new Map<string, Pattern>();
+  // The instructions all of the matcher's patterns may compile to: compiling is the one cost not charged per call.
+  let room = MAX_PROGRAM_SIZE;
   for (const { source, pointer } of found) {
     try {
-      if (!patterns.has(source)) patterns.set(source, compilePattern(source));
+      if (patterns.has(source)) continue;
+      const pattern = compilePattern(source, room);
+      patterns.set(source, pattern);
+      room -= pattern.size;
     } catch (error) {
       throw error instanceof PatternError ? new MatcherError(pointer, error.message) : error;
     }
   }
-  const mismatches = (fields: Matcher, call: CallView): Mismatch[] => {
+  const mismatches = (fields: Matcher, call: CallView, budget = patternBudget()): Mismatch[] => {
     const out: Mismatch[] = [];
     const check = (field: keyof Matcher, ok: boolean, actual: unknown) => {
       if (!ok) out.push({ field, expected: fields[field], actual });
@@ -141,15 +147,15 @@ export function compileMatcher(matcher: Matcher, at = ''): CompiledMatcher {
     if (fields.status !== undefined) check('status', fields.status === call.status, call.status);
     if (fields.body !== undefined) {
       const body = call.body();
-      check('body', isSubset(fields.body, body, { patterns, budget: patternBudget() }), body);
+      check('body', isSubset(fields.body, body, { patterns, budget }), body);
     }
     return out;
   };
   const { body, ...cheap } = matcher;
   const result: CompiledMatcher = {
     matcher,
-    mismatches: (call) => mismatches(matcher, call),
-    matches: (call) => mismatches(cheap, call).length === 0 && (body === undefined || mismatches({ body }, call).length === 0),
+    mismatches: (call, budget) => mismatches(matcher, call, budget),
+    matches: (call, budget) => mismatches(cheap, call).length === 0 && (body === undefined || mismatches({ body }, call, budget).length === 0),
   };
   compiled.set(matcher, result);
   return result;
@@ -176,12 +182,16 @@ export interface NearMiss {
   mismatches: Mismatch[];
 }
 
-/** The calls that met most of the matcher without meeting all of it, closest first, newest first among equals. */
-export function nearMisses(matcher: Matcher, calls: readonly JournalCall[], most = 5): NearMiss[] {
+/**
+ * The calls that met most of the matcher without meeting all of it, closest
+ * first, newest first among equals. `total`: what the body's patterns may
+ * spend over all the calls (requestBudget()).
+ */
+export function nearMisses(matcher: Matcher, calls: readonly JournalCall[], total?: PatternBudget, most = 5): NearMiss[] {
   const fields = Object.keys(matcher).filter((k) => matcher[k as keyof Matcher] !== undefined).length;
   const checked = compileMatcher(matcher);
   return calls
-    .map((call) => ({ call, missed: checked.mismatches(viewOf(call)) }))
+    .map((call) => ({ call, missed: checked.mismatches(viewOf(call), patternBudget(total)) }))
     .filter(({ missed }) => missed.length > 0)
     .sort((a, b) => a.missed.length - b.missed.length || b.call.id - a.call.id)
     .slice(0, most)

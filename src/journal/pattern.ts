@@ -23,11 +23,33 @@ export const MAX_PATTERN_LENGTH = 1000;
 /** RE2's own bound on a counted repetition ({n,m}). */
 export const MAX_REPEAT = 1000;
 /**
+ * Most instructions a pattern, or a matcher's patterns together, may compile
+ * to: compiling takes up to some 20 us an instruction, and the program's size
+ * is the factor in every test's cost. `.{0,999}` is about 2,000.
+ */
+export const MAX_PROGRAM_SIZE = 2000;
+/**
  * Worst-case engine steps one matcher may spend on one call: for each
  * pattern it runs, the compiled program's size times the value's length.
- * RE2's slowest path (its NFA) takes some 25 ns a step, so about 12 ms.
+ * On a pattern built to defeat RE2's DFA (a[ab]{100}! on random a and b) a
+ * step took 25 to 70 ns on a busy 2-core machine: a few milliseconds at
+ * most. A typical pattern (size 5 to 30) may run on values of 3,000 to
+ * 20,000 characters; a plain text pattern on any value (it is a substring search).
  */
-export const MAX_PATTERN_STEPS = 500_000;
+export const MAX_PATTERN_STEPS = 100_000;
+/**
+ * Worst-case engine steps the patterns of one admin request (a verification
+ * or a count over the whole journal) may spend in all: a tenth of a second or
+ * so at worst. Typical patterns on titles fit some 10,000 calls.
+ */
+export const MAX_REQUEST_STEPS = 2_000_000;
+/**
+ * Memory each compiled pattern's DFA may keep (RE2's default is 8 MB, which
+ * a pattern built to explode the DFA does fill, and keeps: a queued fault or
+ * a cached pattern held that much). Past it RE2 resets its cache or runs its
+ * NFA, still linear, and the step budget above still bounds the time.
+ */
+const DFA_MEMORY = 256 * 1024;
 
 /** A pattern that cannot be used: its source and why, in words. */
 export class PatternError extends Error {
@@ -47,24 +69,33 @@ export class PatternCostError extends Error {
     readonly steps: number,
     readonly valueLength: number,
     readonly limit: number,
+    /** Whose budget ran out: one call's, or the whole request's (a verification over the journal). */
+    readonly scope: 'call' | 'request',
     /** Where in the body the value is (body.description), once known. */
     public at?: string,
   ) {
     super(
-      `/${source}/ could take up to ${steps.toLocaleString('en-US')} steps on a ${valueLength.toLocaleString('en-US')}-character value, ` +
-        `more than the ${limit.toLocaleString('en-US')} a matcher may spend on one call (steps: the pattern's compiled size times the value's length; ` +
-        'a shorter pattern, fewer or smaller {n,m} repetitions, or a shorter value fit)',
+      scope === 'call'
+        ? `/${source}/ could take up to ${steps.toLocaleString('en-US')} steps on a ${valueLength.toLocaleString('en-US')}-character value, ` +
+            `more than the ${limit.toLocaleString('en-US')} a matcher may spend on one call (steps: the pattern's compiled size times the value's length; ` +
+            'a shorter pattern, fewer or smaller {n,m} repetitions, or a shorter value fit)'
+        : `/${source}/ and the matcher's other patterns would take more than the ${limit.toLocaleString('en-US')} steps one request may spend over the journal ` +
+            "(steps: each pattern's compiled size times each value's length); narrow the matcher (session, path, method) or clear the journal",
     );
     this.name = 'PatternCostError';
   }
 }
 
-/** Steps left for one evaluation of a matcher against one call. */
+/** Steps left for one evaluation of a matcher against one call, and of the request's total when there is one. */
 export interface PatternBudget {
   left: number;
+  total?: PatternBudget;
 }
 
-export const patternBudget = (): PatternBudget => ({ left: MAX_PATTERN_STEPS });
+/** A budget for one call; `total`, the request's, is charged as well. */
+export const patternBudget = (total?: PatternBudget): PatternBudget => ({ left: MAX_PATTERN_STEPS, total });
+/** A budget for one admin request over many calls: pass it to patternBudget() for each. */
+export const requestBudget = (): PatternBudget => ({ left: MAX_REQUEST_STEPS });
 
 export interface Pattern {
   readonly source: string;
@@ -148,14 +179,14 @@ function countGroups(source: string): { groups: number; named: boolean } {
 
 /**
  * `source`, valid JavaScript (no flags, Annex B syntax as V8 reads it), in
- * RE2 syntax with the same meaning. Throws PatternError for what RE2 cannot
- * do. Captures become (?:...) groups: only whether it matches is asked.
+ * RE2 syntax with the same meaning, and about how many instructions RE2
+ * will compile it to (to refuse a huge one before paying for its compile).
+ * Throws PatternError for what RE2 cannot do. Captures become (?:...)
+ * groups: only whether it matches is asked.
  */
-export function translate(source: string): string {
+export function translate(source: string): { re2: string; size: number } {
   const { groups, named } = countGroups(source);
   const out: string[] = [];
-  /** dotAll per open group, from (?s:...) modifiers: `.` depends on it. */
-  const dotAll: boolean[] = [false];
   let i = 0;
   const refuse = (reason: string): never => {
     throw new PatternError(source, reason);
@@ -289,31 +320,57 @@ export function translate(source: string): string {
     return items.join('');
   }
 
+  /**
+   * Open groups, outermost first: dotAll from (?s:...) modifiers, and the
+   * estimated program size so far and of the last term (what a quantifier
+   * repeats): RE2 copies a term once per count of {n,m}.
+   */
+  const frames: { dotAll: boolean; size: number; last: number }[] = [{ dotAll: false, size: 0, last: 0 }];
+  const frame = () => frames[frames.length - 1] as { dotAll: boolean; size: number; last: number };
+  let quantified = false;
+  /** A term of one instruction (a character, a class); `repeatable` false for anchors and |. */
+  const term = (text: string, repeatable = true) => {
+    out.push(text);
+    frame().size += 1;
+    frame().last = repeatable ? 1 : 0;
+    quantified = false;
+  };
+  /** x{n,m} is n copies of x and m - n optional ones (a split each); `most` undefined: no upper bound (a loop). */
+  const quantifier = (text: string, least: number, most: number | undefined) => {
+    out.push(text);
+    const f = frame();
+    f.size += least * f.last + (most === undefined ? f.last + 1 : (most - least) * (f.last + 1)) - f.last;
+    quantified = true;
+  };
+
   while (i < source.length) {
     const c = source[i] as string;
     if (c === '\\') {
       const next = source[i + 1] ?? '';
-      if (/[dDwWbB]/.test(next)) {
-        out.push(`\\${next}`);
+      if (/[dDwW]/.test(next)) {
+        term(`\\${next}`);
+        i += 2;
+      } else if (next === 'b' || next === 'B') {
+        term(`\\${next}`, false);
         i += 2;
       } else if (next === 's' || next === 'S') {
-        out.push(next === 's' ? `[${SPACE_ITEMS}]` : `[${NOT_SPACE_ITEMS}]`);
+        term(next === 's' ? `[${SPACE_ITEMS}]` : `[${NOT_SPACE_ITEMS}]`);
         i += 2;
-      } else out.push(literal(characterEscape(false) as number));
+      } else term(literal(characterEscape(false) as number));
     } else if (c === '[') {
       const negated = source[i + 1] === '^';
       i += negated ? 2 : 1;
       if (source[i] === ']') {
         i += 1;
-        out.push(negated ? ANY : NOTHING); // [^] is anything, [] nothing
-      } else out.push(`[${negated ? '^' : ''}${classItems()}]`);
+        term(negated ? ANY : NOTHING); // [^] is anything, [] nothing
+      } else term(`[${negated ? '^' : ''}${classItems()}]`);
     } else if (c === '(') {
       const rest = source.slice(i, i + 4);
       if (rest.startsWith('(?=') || rest.startsWith('(?!')) refuse(`lookahead ${rest.slice(0, 3)}...) is not supported: ${LINEAR}`);
       if (rest.startsWith('(?<=') || rest.startsWith('(?<!')) refuse(`lookbehind ${rest}...) is not supported: ${LINEAR}`);
       const modifiers = /^\(\?([a-z]*)(?:-([a-z]*))?:/.exec(source.slice(i));
       let open = '(?:';
-      let dot = dotAll[dotAll.length - 1] as boolean;
+      let dot = frame().dotAll;
       if (rest.startsWith('(?<')) i = source.indexOf('>', i) + 1;
       else if (modifiers) {
         const [whole, on = '', off = ''] = modifiers;
@@ -324,42 +381,70 @@ export function translate(source: string): string {
         if (fold) open = `(?${fold}:`;
         i += whole.length;
       } else i += 1;
-      dotAll.push(dot);
+      frames.push({ dotAll: dot, size: 0, last: 0 });
       out.push(open);
+      quantified = false;
     } else if (c === ')') {
-      dotAll.pop();
+      const group = frames.pop() as { size: number };
       out.push(')');
+      frame().size += group.size + 1;
+      frame().last = group.size + 1;
+      quantified = false;
       i += 1;
     } else if (c === '.') {
-      out.push(dotAll[dotAll.length - 1] ? ANY : DOT);
+      term(frame().dotAll ? ANY : DOT);
       i += 1;
     } else if (c === '{') {
       // A counted repetition, or (Annex B) a plain brace.
-      const counted = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i));
+      const counted = /^\{(\d+)(?:(,)(\d*))?\}/.exec(source.slice(i));
       if (counted) {
-        if (Number(counted[1]) > MAX_REPEAT || Number(counted[2] || 0) > MAX_REPEAT) refuse(`repetition counts above ${MAX_REPEAT} (${counted[0]}) are not supported: ${LINEAR}`);
-        out.push(counted[0]);
-        i += counted[0].length;
+        const [whole, least, comma, most] = counted;
+        if (Number(least) > MAX_REPEAT || Number(most || 0) > MAX_REPEAT) refuse(`repetition counts above ${MAX_REPEAT} (${whole}) are not supported: ${LINEAR}`);
+        quantifier(whole, Number(least), comma === undefined ? Number(least) : most ? Number(most) : undefined);
+        i += whole.length;
       } else {
-        out.push(hex(0x7b));
+        term(hex(0x7b));
         i += 1;
       }
-    } else if ('^$|*+?'.includes(c)) {
+    } else if (c === '?' && quantified) {
+      // Lazy (a*?): the same language, so the same test.
       out.push(c);
+      quantified = false;
       i += 1;
-    } else out.push(literal(character()));
+    } else if (c === '*' || c === '+' || c === '?') {
+      out.push(c); // one split instruction each
+      frame().size += 1;
+      quantified = true;
+      i += 1;
+    } else if (c === '^' || c === '$' || c === '|') {
+      term(c, false);
+      i += 1;
+    } else term(literal(character()));
   }
-  return out.join('');
+  return { re2: out.join(''), size: frame().size + 1 };
 }
 
 const cache = new Map<string, Pattern>();
 /** Compiled patterns kept for reuse (the client's and replay's checks, repeated matchers); the oldest go first. */
 const CACHE_SIZE = 256;
 
-/** Checks and compiles `source`; throws PatternError naming what is wrong. */
-export function compilePattern(source: string): Pattern {
+/**
+ * Checks and compiles `source`; throws PatternError naming what is wrong.
+ * `room`: the instructions it may take (what is left of a matcher's
+ * MAX_PROGRAM_SIZE), checked on an estimate before compiling.
+ */
+export function compilePattern(source: string, room = MAX_PROGRAM_SIZE): Pattern {
+  const tooLarge = (size: number): never => {
+    throw new PatternError(
+      source,
+      room < MAX_PROGRAM_SIZE
+        ? `compiles to about ${size} instructions, with ${room} left of the ${MAX_PROGRAM_SIZE} a matcher's patterns may take together`
+        : `compiles to about ${size} instructions; a pattern may take at most ${MAX_PROGRAM_SIZE} (use fewer or smaller {n,m} repetitions)`,
+    );
+  };
   const known = cache.get(source);
   if (known) {
+    if (known.size > room) tooLarge(known.size);
     cache.delete(source);
     cache.set(source, known);
     return known;
@@ -371,28 +456,46 @@ export function compilePattern(source: string): Pattern {
   } catch (error) {
     throw new PatternError(source, `not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')})`);
   }
+  if (!/[\\^$.|?*+()[\]{}]/.test(source)) return remember(literalPattern(source));
   const translated = translate(source);
+  // The estimate can be twice the truth (RE2 makes a|b one class): only a clear excess is refused before compiling.
+  if (translated.size > 2 * room) tooLarge(translated.size);
   let program: RE2JS;
   try {
-    program = re2().compile(translated);
+    program = re2().compile(translated.re2);
   } catch (error) {
     const message = (error as Error).message.replace(/^error parsing regexp: /, '');
+    if (/invalid repeat count/.test(message)) throw new PatternError(source, `nested repetitions may repeat at most ${MAX_REPEAT} times in all: ${LINEAR}`);
     throw new PatternError(source, /too large|too deep|nest/i.test(message) ? `too large for the linear-time engine (${message})` : `not accepted by the linear-time engine (${message})`);
   }
   const size = program.programSize();
-  const pattern: Pattern = {
+  if (size > room) tooLarge(size);
+  // re2js has no public knob for one pattern's DFA memory (RE2Set has, but loses the fast paths): its DFA's own fields.
+  const dfa = (program.re2() as unknown as { dfa?: { stateBudget?: unknown; memBudget?: unknown } }).dfa;
+  if (dfa && typeof dfa.stateBudget === 'number' && typeof dfa.memBudget === 'number') dfa.stateBudget = dfa.memBudget = DFA_MEMORY;
+  return remember({
     source,
     size,
     test(value, budget) {
       if (budget) {
         const steps = size * (value.length + 1);
-        if (steps > budget.left) throw new PatternCostError(source, steps, value.length, MAX_PATTERN_STEPS);
+        if (steps > budget.left) throw new PatternCostError(source, steps, value.length, MAX_PATTERN_STEPS, 'call');
+        if (budget.total && steps > budget.total.left) throw new PatternCostError(source, steps, value.length, MAX_REQUEST_STEPS, 'request');
         budget.left -= steps;
+        if (budget.total) budget.total.left -= steps;
       }
       return program.test(value);
     },
-  };
-  cache.set(source, pattern);
+  });
+}
+
+function remember(pattern: Pattern): Pattern {
+  cache.set(pattern.source, pattern);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   return pattern;
+}
+
+/** A pattern without a metacharacter is a substring search: linear whatever the value, so free of the step budget. */
+function literalPattern(source: string): Pattern {
+  return { source, size: 1, test: (value) => value.includes(source) };
 }
