@@ -9,9 +9,10 @@ import { DEFAULT_BODY_LIMIT } from './app.js';
 import { isLoopbackHost } from './admin/token.js';
 import { createRequestLogger, type RequestLogger } from './log.js';
 import { bodyLimitBytes, createStubServer, shutDown, type Shutdown } from './server.js';
-import { createStub, DEFAULT_JOURNAL_LIMIT, type Stub } from './stub.js';
-import { parseClockOption } from './core/clock.js';
+import { createStub, DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, journalMaxBytes, type Stub } from './stub.js';
+import { DEFAULT_MAX_SESSIONS } from './core/sessions.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
+import { parseClockOption } from './core/clock.js';
 import { DEFAULT_TIMEOUT_MS as DEFAULT_REPLAY_TIMEOUT_MS } from './replay/defaults.js';
 import type { ReplayOptions } from './replay/run.js';
 import type { ApiChoice } from './validate.js';
@@ -26,6 +27,8 @@ interface ServeArgs {
   auth: 'required' | 'off';
   'body-limit': string;
   'journal-limit': number;
+  'journal-max-bytes': number;
+  'max-sessions': number;
   'journal-file': string | undefined;
   'shutdown-grace': number;
   'journal-secrets': boolean;
@@ -96,6 +99,13 @@ function watchFixtures(stub: Stub, dir: string): void {
   });
 }
 
+/** A flag's value that must be a whole number above 0 (yargs' number type would make "abc" NaN and "1.5" 1.5). */
+function positiveInteger(flag: string, value: string): number {
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${flag}: expected a whole number above 0, not ${JSON.stringify(value)}`);
+  return Number(text);
+}
+
 /** Beyond loopback the admin API (which can read and rewrite everything) needs a token: refuse to start without one. */
 function checkExposure(args: ServeArgs): void {
   if (!isLoopbackHost(args.host) && !args['admin-token']) {
@@ -136,6 +146,8 @@ function serve(args: ServeArgs): void {
     fixtures: args.fixtures,
     auth: args.auth,
     journalLimit: args['journal-limit'],
+    journalMaxBytes: args['journal-max-bytes'],
+    maxSessions: args['max-sessions'],
     journalFile: args['journal-file'],
     journalSecrets: args['journal-secrets'],
   });
@@ -367,6 +379,18 @@ await yargs(hideBin(process.argv))
         .option('auth', { choices: ['required', 'off'] as const, default: 'required' as const, describe: 'Require a credential of the API\'s own schemes' })
         .option('body-limit', { type: 'string', default: DEFAULT_BODY_LIMIT, describe: 'Largest request body, e.g. 1mb' })
         .option('journal-limit', { type: 'number', default: DEFAULT_JOURNAL_LIMIT, describe: 'How many calls the journal keeps (the newest)' })
+        .option('journal-max-bytes', {
+          type: 'string',
+          default: DEFAULT_JOURNAL_MAX_BYTES,
+          coerce: journalMaxBytes,
+          describe: 'The journal\'s byte budget, e.g. 256mb: past it the oldest calls are evicted',
+        })
+        .option('max-sessions', {
+          type: 'string',
+          default: String(DEFAULT_MAX_SESSIONS),
+          coerce: (value: string) => positiveInteger('--max-sessions', value),
+          describe: 'How many X-Stub-Session sessions are kept; past it the least recently used is evicted, its calls with it',
+        })
         .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
         .option('journal-secrets', { type: 'boolean', default: false, describe: 'Show credentials (Authorization, cookies) unmasked in the journal and its exports' })
         .option('admin-token', adminTokenOption('Require "Authorization: Bearer <token>" on the admin API; needed when --host is not loopback'))

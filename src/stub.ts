@@ -2,12 +2,13 @@
 // no sockets: both HTTP adapters call `handle` and do what its result says.
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import bytes from 'bytes';
 import type { Api, HandleOptions } from './core/api.js';
 import { CallClock, createClock, formatIso, parseClockOption } from './core/clock.js';
 import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
-import { createSessionStore, sessionName, SESSION_HEADER } from './core/sessions.js';
+import { createSessionStore, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER } from './core/sessions.js';
 import { parseBody, showEntry } from './journal/entry.js';
 import { openJournalFile, type JournalFileStatus } from './journal/file.js';
 import { createJournal, type Journal } from './journal/journal.js';
@@ -22,6 +23,10 @@ import { createWelloApi } from './apis/wello/index.js';
 export interface StubOptions {
   /** How many journal entries to keep (the newest); default 10000. */
   journalLimit?: number;
+  /** The journal's byte budget (bytes, or a string like "256mb"): the oldest entries go past it; default 256 MB. */
+  journalMaxBytes?: number | string;
+  /** How many named sessions to keep (the least recently used is evicted); default 10000. */
+  maxSessions?: number;
   /** Append every journal entry to this JSON Lines file. */
   journalFile?: string;
   /** Show credentials (Authorization, cookies) unmasked in the journal, its exports and its file. */
@@ -71,6 +76,21 @@ export interface Stub {
 }
 
 export const DEFAULT_JOURNAL_LIMIT = 10_000;
+/**
+ * 256 MB: 10,000 ordinary calls (about 1.4 KB each) take 14 MB, so the entry limit binds first; only
+ * calls averaging over 26 KB reach the budget, which keeps 10,000 calls of 1 MB bodies (10 GB) within
+ * what a CI runner or a container can hold.
+ */
+export const DEFAULT_JOURNAL_MAX_BYTES = '256mb';
+
+/** --journal-max-bytes: a whole number of bytes, or a size like "256mb"; at least 1 byte. */
+export function journalMaxBytes(value: number | string | undefined): number {
+  // bytes.parse alone reads "12xb" as 12 (parseInt): only a number with an optional unit is a size.
+  const text = String(value ?? DEFAULT_JOURNAL_MAX_BYTES).trim();
+  const parsed = typeof value === 'number' ? value : /^\d+(\.\d+)?\s*([kmgtp]?b)?$/i.test(text) ? bytes.parse(text) : null;
+  if (parsed === null || !Number.isInteger(parsed) || parsed < 1) throw new Error(`--journal-max-bytes: expected a size such as 268435456 or 256mb, not ${JSON.stringify(value)}`);
+  return parsed;
+}
 
 /**
  * Compiled at start so that the first create pays nothing: the two request
@@ -90,12 +110,22 @@ export function createStub(options: StubOptions = {}): Stub {
   const registry = loadSchemas(FORMATS);
   compileNow(registry, START_SCHEMAS);
   const seed = options.seed ?? randomInt(2 ** 31);
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const fixturesDir = options.fixtures ?? DEFAULT_FIXTURES_DIR;
   // The global clock: --clock, and the default session's; other sessions follow it unless they set their own.
   const globalClock = createClock(options.clock === undefined ? undefined : parseClockOption(options.clock));
   const context: StubContext = {
     registry,
-    sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }, globalClock),
+    sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }, globalClock, {
+      max: maxSessions,
+      // An evicted session is forgotten as a reset forgets it; its calls count as evicted.
+      onEvict(name) {
+        journal.evictSession(name);
+        faults.clear(name);
+      },
+      // A session made again keeps the count of its calls evicted before.
+      onMake: (name) => journal.sessionMade(name),
+    }),
     clock: new CallClock(globalClock),
     fixtures: loadFixtures(registry, fixturesDir),
     auth: options.auth ?? 'required',
@@ -109,7 +139,7 @@ export function createStub(options: StubOptions = {}): Stub {
     const api = apis.find((a) => a.name === name);
     if (!api?.check) throw new Error(`the ${name} API recorded a deferred check it cannot make`);
     return api.check(operation, request);
-  });
+  }, { maxBytes: journalMaxBytes(options.journalMaxBytes), evictedSessionsKept: maxSessions });
   const faults = createFaultQueue();
   const journalSecrets = options.journalSecrets ?? false;
   const file = options.journalFile === undefined ? undefined : openJournalFile(options.journalFile);
@@ -158,13 +188,17 @@ export function createStub(options: StubOptions = {}): Stub {
       const api = apis.find((a) => a.owns(req.path));
       if (!api) return undefined;
       const started = performance.now();
-      const session = sessionName(req.headers[SESSION_HEADER]);
-      const time = context.sessions.clockOf(session).now();
+      const named = sessionName(req.headers[SESSION_HEADER]);
+      // A name too long (or with control characters) is the caller's 400, in the API's own error shape; the call is recorded in the default session.
+      const badSession = named === DEFAULT_SESSION ? undefined : sessionNameProblem(named);
+      // An API call is what makes a session (or marks it used): the one place besides PUT /__admin/state and a queued fault.
+      const { name: session, clock } = context.sessions.get(badSession === undefined ? named : DEFAULT_SESSION);
+      const time = clock.now();
       // The API reads this call's instant from context.clock: its session's time, the same as the journal's.
       context.clock.begin(time);
       let answered: ReturnType<typeof answer>;
       try {
-        answered = answer(api, req, session, flags);
+        answered = badSession === undefined ? answer(api, req, session, flags) : { result: api.handle(req, { ...flags, invalidSession: badSession }) };
       } finally {
         context.clock.end();
       }
@@ -181,7 +215,8 @@ export function createStub(options: StubOptions = {}): Stub {
       context.sessions.reset(session);
     },
     state(session) {
-      const s = context.sessions.get(session);
+      // A read: an unknown session is shown as it would start, and not made.
+      const s = context.sessions.view(session);
       const clock = s.clock.frozen ? formatIso(s.clock.now()) : null;
       return { session, id2Next: s.peek('welloId2'), taskIdNext: s.peek('onlyofficeTaskId'), clock };
     },

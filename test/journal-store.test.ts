@@ -76,6 +76,82 @@ describe('RecordRing: variable-length records, first in first out, in one reused
   });
 });
 
+describe('RecordRing with a byte budget: what it holds and its buffer stay within the budget', () => {
+  type Command = { kind: 'push'; size: number } | { kind: 'shift' } | { kind: 'retain'; keepEvery: number };
+  // Sizes up to 1.5 budgets: some records are larger than the whole budget.
+  const command = (maxBytes: number): fc.Arbitrary<Command> =>
+    fc.oneof(
+      { weight: 8, arbitrary: fc.record({ kind: fc.constant('push' as const), size: fc.nat(Math.ceil(maxBytes * 1.5)) }) },
+      { weight: 2, arbitrary: fc.constant({ kind: 'shift' as const }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('retain' as const), keepEvery: fc.integer({ min: 1, max: 3 }) }) },
+    );
+
+  it('pushed as the journal pushes (drop the oldest until it fits), it holds the newest records, within the budget, in a buffer within it (model-based)', () => {
+    const scenario = fc.integer({ min: 1, max: 60 }).chain((maxBytes) =>
+      fc.tuple(fc.constant(maxBytes), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.array(command(maxBytes), { maxLength: 300 })),
+    );
+    fc.assert(
+      fc.property(scenario, ([maxBytes, limit, capacity, commands]) => {
+        const ring = new RecordRing(limit, capacity, maxBytes);
+        const model: { tag: number; size: number }[] = [];
+        let tag = 0;
+        for (const c of commands) {
+          if (c.kind === 'push') {
+            tag++;
+            const record = recordOf(tag, c.size);
+            while (ring.tryPush(record) < 0) {
+              assert.ok(model.length > 0, 'an empty ring takes any record');
+              ring.shift();
+              model.shift();
+            }
+            model.push({ tag, size: c.size });
+            // What had to go: the count limit, the budget, or (at most) what a wrap leaves unused at the buffer's end.
+            const held = model.reduce((sum, m) => sum + m.size, 0);
+            assert.ok(model.length <= limit);
+            assert.ok(held <= maxBytes || model.length === 1, `${held} bytes held in ${model.length} records, budget ${maxBytes}`);
+          } else if (c.kind === 'shift') {
+            ring.shift();
+            model.shift();
+          } else {
+            ring.retain((k) => k % c.keepEvery === 0);
+            model.splice(0, model.length, ...model.filter((_, k) => k % c.keepEvery === 0));
+          }
+          assert.equal(ring.size, model.length);
+          assert.equal(ring.held, model.reduce((sum, m) => sum + m.size, 0));
+          model.forEach((m, k) => assert.ok(ring.bytes(k).equals(recordOf(m.tag, m.size)), `record ${k} after ${c.kind}`));
+          // The buffer never outgrows the budget, but for one record larger than it, held alone in a buffer of its size.
+          if (ring.held > maxBytes) assert.ok(ring.size === 1 && ring.capacity === ring.held, `capacity ${ring.capacity}, ${ring.size} records`);
+          else assert.ok(ring.capacity <= maxBytes, `capacity ${ring.capacity} over the budget ${maxBytes}`);
+        }
+      }),
+      { numRuns: 1000, seed: 9 },
+    );
+  });
+
+  it('a steady stream of 1 MB records in a 10 MB budget: a buffer of at most 10 MB, and at most one record more dropped than the budget needs', () => {
+    const mb = 1024 * 1024;
+    const ring = new RecordRing(10_000, undefined, 10 * mb);
+    let dropped = 0;
+    for (let i = 0; i < 200; i++) {
+      const record = recordOf(i, mb + (i % 7) * 1000);
+      while (ring.tryPush(record) < 0) {
+        ring.shift();
+        dropped++;
+      }
+      assert.ok(ring.held <= 10 * mb);
+      assert.ok(ring.capacity <= 10 * mb, `capacity ${ring.capacity}`);
+      if (i >= 10) assert.ok(ring.size >= 8, `only ${ring.size} records held after push ${i}`);
+    }
+    assert.equal(dropped, 200 - ring.size);
+  });
+
+  it('push (rather than tryPush) says why a record does not fit', () => {
+    const ring = new RecordRing(5, 16, 10);
+    ring.push(recordOf(1, 6));
+    assert.throws(() => ring.push(recordOf(2, 6)), /byte budget/);
+  });
+});
+
 /** Objects with Object.prototype, as the adapters build them (fast-check may make null-prototype ones). */
 const plain: typeof fc.record = ((model: never, options?: object) => fc.record(model, { ...options, noNullPrototype: true } as never)) as typeof fc.record;
 const plainDictionary = <T>(key: fc.Arbitrary<string>, value: fc.Arbitrary<T>, options: { maxKeys: number }) => fc.dictionary(key, value, { ...options, noNullPrototype: true });
@@ -219,6 +295,95 @@ describe('the journal reads entries by id, by age and by session', () => {
     assert.equal(calls[1]!.entry(), calls[1]!.entry(), 'decoded once');
     journal.add(fieldsFor(5));
     assert.throws(() => calls[0]!.entry(), /after the journal changed/);
+  });
+
+  it('with a byte budget, holds the newest entries within it; every entry it no longer holds is counted evicted, overall and per session (model-based)', () => {
+    const sized = (n: number, session: string, bodySize: number): EntryFields & { session: string } => ({
+      ...fieldsFor(n),
+      session,
+      request: { method: 'POST', path: `/p/${n}`, query: {}, headers: {}, body: Buffer.alloc(bodySize, n % 251) },
+    });
+    const adds = fc.array(fc.record({ session: fc.constantFrom('a', 'b', 'c'), bodySize: fc.nat(3000) }), { minLength: 1, maxLength: 120 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 200, max: 8000 }), adds, (limit, maxBytes, calls) => {
+        const journal = createJournal(limit, noRecheck, { maxBytes });
+        const added = new Map<string, number>();
+        calls.forEach(({ session, bodySize }, i) => {
+          journal.add(sized(i + 1, session, bodySize));
+          added.set(session, (added.get(session) ?? 0) + 1);
+          assert.ok(journal.bytes <= maxBytes || journal.size === 1, `${journal.bytes} bytes in ${journal.size} entries, budget ${maxBytes}`);
+          assert.ok(journal.size <= limit);
+          const ids = journal.entries().map((e) => e.id);
+          assert.equal(ids.at(-1), i + 1, 'the newest is always held');
+          assert.deepEqual(ids, Array.from({ length: ids.length }, (_, k) => i + 2 - ids.length + k), 'the newest, contiguous');
+          assert.equal(journal.size + journal.evicted(), i + 1);
+          for (const [name, count] of added) assert.equal(journal.entries(name).length + journal.evicted(name), count, `session ${name}`);
+        });
+      }),
+      { numRuns: 300, seed: 13 },
+    );
+  });
+
+  it('an entry larger than the whole budget is kept, alone, until the next one', () => {
+    const journal = createJournal(10, noRecheck, { maxBytes: 1000 });
+    journal.add(fieldsFor(1));
+    journal.add({ ...fieldsFor(2), request: { method: 'POST', path: '/big', query: {}, headers: {}, body: Buffer.alloc(5000, 1) } });
+    assert.deepEqual(journal.entries().map((e) => e.id), [2]);
+    assert.equal(journal.get(2)?.request.body.length, 5000, 'recorded whole');
+    assert.ok(journal.bytes > 1000);
+    journal.add(fieldsFor(3));
+    assert.deepEqual(journal.entries().map((e) => e.id), [3]);
+    assert.ok(journal.bytes < 1000);
+    assert.equal(journal.evicted(), 2);
+  });
+
+  it('evictSession drops the session\'s entries at once, counted evicted once, though the ring drops their bytes later', () => {
+    const journal = createJournal(4, noRecheck);
+    const events: unknown[] = [];
+    journal.subscribe((event) => events.push(event));
+    for (let n = 1; n <= 4; n++) journal.add(fieldsFor(n)); // odd: 1, 3; even: 2, 4
+    journal.evictSession('odd');
+    assert.deepEqual(events.at(-1), { kind: 'cleared', session: 'odd' }, 'the live page drops its rows');
+    assert.equal(journal.size, 2);
+    assert.deepEqual(journal.entries().map((e) => e.id), [2, 4]);
+    assert.deepEqual(journal.calls('odd'), []);
+    assert.equal(journal.get(3), undefined);
+    assert.deepEqual(journal.newest(10, 0).map((e) => e.id), [2, 4]);
+    assert.deepEqual(journal.newest(1, 0).map((e) => e.id), [4]);
+    assert.equal(journal.evicted('odd'), 2);
+    assert.equal(journal.evicted(), 2);
+    // The ring is full: 4 slots, ids 1 and 3 dead. Its oldest go first as ever; a dead one goes without being counted again.
+    journal.add(fieldsFor(5)); // id 5 (odd, called again): drops dead 1
+    assert.deepEqual(journal.entries().map((e) => e.id), [2, 4, 5]);
+    assert.equal(journal.evicted(), 2);
+    journal.add(fieldsFor(6)); // id 6: drops 2, counted
+    assert.deepEqual([journal.evicted(), journal.evicted('even')], [3, 1]);
+    journal.add(fieldsFor(8)); // id 7: drops dead 3
+    assert.deepEqual(journal.entries().map((e) => e.id), [4, 5, 6, 7]);
+    assert.equal(journal.evicted(), 3);
+    assert.equal(journal.evicted('odd'), 2, 'the session called again: its earlier evictions still count');
+    // A clear drops what is left of an evicted session too.
+    journal.evictSession('even');
+    assert.equal(journal.size, 1);
+    journal.clear('odd');
+    assert.deepEqual(journal.entries().map((e) => e.id), []);
+    assert.equal(journal.size, 0);
+    assert.deepEqual([journal.evicted(), journal.evicted('even'), journal.evicted('odd')], [4, 4, 0], "odd's 2 evictions left the total with it");
+  });
+
+  it('keeps the eviction counts of at most evictedSessionsKept evicted sessions (the oldest evicted are forgotten)', () => {
+    const journal = createJournal(100, noRecheck, { evictedSessionsKept: 2 });
+    for (const session of ['s1', 's2', 's3']) journal.add({ ...fieldsFor(1), session });
+    for (const session of ['s1', 's2', 's3']) journal.evictSession(session);
+    assert.deepEqual(['s1', 's2', 's3'].map((s) => journal.evicted(s)), [0, 1, 1]);
+    assert.equal(journal.evicted(), 3, 'the total keeps them all');
+    // s2 is made again: its count is a held session's, kept however many others are evicted.
+    journal.sessionMade('s2');
+    for (const session of ['s4', 's5']) {
+      journal.add({ ...fieldsFor(1), session });
+      journal.evictSession(session);
+    }
+    assert.deepEqual(['s2', 's3', 's4', 's5'].map((s) => journal.evicted(s)), [1, 0, 1, 1]);
   });
 
   it('an entry read back equals the one added, apart from what only the answering code holds', () => {

@@ -130,7 +130,9 @@ export function createAdminRouter(stub: Stub): Router {
       status: journalFile && !journalFile.ok ? 'degraded' : 'ok',
       seed: stub.seed,
       clock: clock.frozen ? 'frozen' : 'real',
-      journal: { entries: stub.journal.size, limit: stub.journal.limit, evicted: stub.journal.evicted() },
+      journal: { entries: stub.journal.size, limit: stub.journal.limit, evicted: stub.journal.evicted(), bytes: stub.journal.bytes, maxBytes: stub.journal.maxBytes },
+      // Named sessions (the default one is always kept and not counted); evicted: least recently used, to stay within max.
+      sessions: { count: stub.context.sessions.size, max: stub.context.sessions.max, evicted: stub.context.sessions.evicted },
       ...(journalFile ? { journalFile } : {}),
       memory: memory(),
     });
@@ -196,6 +198,8 @@ export function createAdminRouter(stub: Stub): Router {
     check('admin/queued-fault', body, 'The body is not a queued fault: {match?, fault, times?}.');
     const fault = body as QueuedFault;
     const session = namedSession(req, fault.match?.session);
+    // A fault queued for a session makes it (or marks it used), as a call in it would: evicting it drops the fault.
+    if (session !== undefined) stub.context.sessions.get(session);
     res.status(201).json(stub.faults.add(session === undefined ? fault : { ...fault, match: { ...fault.match, session } }));
   });
 

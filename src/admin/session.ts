@@ -4,9 +4,11 @@
 // `session` field of the body (matchers, PUT /__admin/state, a queued fault's
 // match). Two of them naming different sessions is refused with a 400 rather
 // than one winning: acting on the other session without a word is the bug
-// this guards against.
+// this guards against. Each name is held to the rules the APIs hold the header
+// to (sessionNameProblem: length, no control characters), so that a name no API
+// call could use is said to be wrong rather than read as an empty session.
 import type { Request } from 'express';
-import { SESSION_HEADER } from '../core/sessions.js';
+import { SESSION_HEADER, sessionNameProblem } from '../core/sessions.js';
 import { invalid } from './problem.js';
 
 /** The one session the call names, or undefined when it names none (every session, or the default, as the route says). */
@@ -16,12 +18,16 @@ export function namedSession(req: Request, inBody?: string): string | undefined 
   const raw = req.headers[SESSION_HEADER];
   // Trimmed like the APIs read it (sessionName); an empty header names no session.
   const header = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
-  const given: [where: string, name: string | undefined][] = [
-    ['the query (?session=)', query],
-    ['the X-Stub-Session header', header],
-    ['the body', inBody],
+  const given: [where: string, name: string | undefined, label: string][] = [
+    ['the query (?session=)', query, '?session='],
+    ['the X-Stub-Session header', header, 'X-Stub-Session'],
+    ['the body', inBody, 'the body\'s session'],
   ];
-  const named = given.filter((pair): pair is [string, string] => pair[1] !== undefined);
+  const named = given.filter((given): given is [string, string, string] => given[1] !== undefined);
+  for (const [, name, label] of named) {
+    const problem = sessionNameProblem(name, label);
+    if (problem !== undefined) throw invalid(problem);
+  }
   const [first] = named;
   if (!first) return undefined;
   const other = named.find(([, name]) => name !== first[1]);

@@ -9,6 +9,8 @@ export interface HandleOptions {
   forcedStatus?: number;
   /** A fault: do not process the call (its connection is about to be dropped). */
   dropped?: boolean;
+  /** The X-Stub-Session header names no valid session (too long, control characters): answer 400 with this message in the API's error shape. */
+  invalidSession?: string;
 }
 
 export interface Api {

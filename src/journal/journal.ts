@@ -1,5 +1,6 @@
-// The bounded journal: the newest `limit` entries in a ring, and how many
-// were evicted, overall and per session (CONTRIBUTING.md, principle 4). Entries are
+// The bounded journal: the newest `limit` entries in a ring, within a byte
+// budget, and how many were evicted, overall and per session (CONTRIBUTING.md,
+// principle 4). Entries are
 // held as bytes outside the V8 heap (record-ring.ts, codec.ts) and decoded
 // when read, as far as the reader looks.
 import { ByteWriter } from './bytes.js';
@@ -24,6 +25,10 @@ export interface JournalCall extends CallSummary {
 
 export interface Journal {
   readonly limit: number;
+  /** The byte budget: the most bytes of entries held (and the most the ring's buffer grows to). */
+  readonly maxBytes: number;
+  /** Bytes of the entries held (as stored: request, answer, verdict). */
+  readonly bytes: number;
   /** Stores a copy of the call; returns the entry as given, with its id (for the live page and the journal file). */
   add(entry: Omit<StoredEntry, 'id'>): StoredEntry;
   /** How many entries are held. */
@@ -38,6 +43,10 @@ export interface Journal {
   newest(count: number, afterId: number): StoredEntry[];
   evicted(session?: string): number;
   clear(session?: string): void;
+  /** Drops a session's entries, counted as evicted (its session was evicted from the session store). */
+  evictSession(session: string): void;
+  /** A session evicted earlier is made again: its eviction count is a held session's now, not one to forget. */
+  sessionMade(session: string): void;
   /** Calls `listener` on every change (for the live page); returns the unsubscribe. */
   subscribe(listener: JournalListener): () => void;
   /** Tells every listener the server is shutting down (live streams end, so that it can). */
@@ -46,6 +55,16 @@ export interface Journal {
 
 export type JournalEvent = { kind: 'added'; entry: StoredEntry } | { kind: 'cleared'; session?: string } | { kind: 'closing' };
 export type JournalListener = (event: JournalEvent) => void;
+
+export interface JournalOptions {
+  /** The byte budget (default: none). */
+  maxBytes?: number;
+  /**
+   * How many evicted sessions' eviction counts are kept (so that a session that calls again after its
+   * eviction still reads how many of its calls were evicted); the oldest are forgotten. Default 10,000.
+   */
+  evictedSessionsKept?: number;
+}
 
 const reasonOf = (error: unknown) => `its stored bytes could not be read (${error instanceof Error ? error.message : String(error)})`;
 
@@ -58,17 +77,28 @@ function unreadableEntry(id: number, session: string, error: unknown): StoredEnt
   return { id, session, time: 0n as StoredEntry['time'], request, result: { response: { status: 0, headers: {}, body: '' }, record }, durationMs: 0, unreadable: reasonOf(error) };
 }
 
-export function createJournal(limit: number, recheck: Recheck): Journal {
+export function createJournal(limit: number, recheck: Recheck, options: JournalOptions = {}): Journal {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--journal-limit must be a positive integer, not ${limit}`);
+  const { maxBytes = Number.POSITIVE_INFINITY, evictedSessionsKept = 10_000 } = options;
+  if (!(maxBytes >= 1) || (maxBytes !== Number.POSITIVE_INFINITY && !Number.isInteger(maxBytes))) {
+    throw new Error(`--journal-max-bytes must be a positive whole number of bytes, not ${maxBytes}`);
+  }
   // Entries are stored as bytes (codec.ts) in a ring outside the V8 heap; the
   // id and session of each slot stay beside it, for filtering and eviction counts.
-  const ring = new RecordRing(limit);
+  const ring = new RecordRing(limit, undefined, maxBytes);
   const ids = new Float64Array(limit);
   let sessions: string[] = new Array<string>(limit);
+  // Entries of an evicted session: counted as evicted at once, invisible to every read, and left in the
+  // ring until it drops them (removing them there would compact the whole buffer on every session eviction).
+  let dead = new Uint8Array(limit);
+  let deadCount = 0;
   const writer = new ByteWriter();
   let nextId = 1;
   let evictedTotal = 0;
+  // Per session; bounded: a key is a session held by the session store, or one of the newest
+  // `evictedSessionsKept` evicted ones (`departed`, oldest first; sessionMade takes one back out).
   const evictedBySession = new Map<string, number>();
+  const departed = new Set<string>();
   const listeners = new Set<JournalListener>();
   const emit = (event: JournalEvent) => {
     for (const listener of listeners) listener(event);
@@ -125,8 +155,23 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
 
   function calls(session: string | undefined): JournalCall[] {
     const out: JournalCall[] = [];
-    for (let k = 0; k < ring.size; k++) if (session === undefined || sessions[ring.slot(k)] === session) out.push(callAt(k));
+    for (let k = 0; k < ring.size; k++) {
+      const slot = ring.slot(k);
+      if (dead[slot] === 0 && (session === undefined || sessions[slot] === session)) out.push(callAt(k));
+    }
     return out;
+  }
+
+  /** Drops the oldest entry, counting it as evicted unless it was counted when its session was. */
+  function dropOldest(): void {
+    const slot = ring.slot(0);
+    if (dead[slot] === 1) deadCount--;
+    else {
+      const old = sessions[slot]!;
+      evictedTotal++;
+      evictedBySession.set(old, (evictedBySession.get(old) ?? 0) + 1);
+    }
+    ring.shift();
   }
 
   /** The age (0 the oldest) of the first entry whose id is above `id` (or at it, with `inclusive`); ids grow with age. */
@@ -144,17 +189,21 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
 
   return {
     limit,
+    maxBytes,
+    get bytes() {
+      return ring.held;
+    },
     get size() {
-      return ring.size;
+      return ring.size - deadCount;
     },
     get(id) {
       const k = firstAbove(id, true);
-      return k < ring.size && ids[ring.slot(k)] === id ? entryAt(k) : undefined;
+      return k < ring.size && ids[ring.slot(k)] === id && dead[ring.slot(k)] === 0 ? entryAt(k) : undefined;
     },
     newest(count, afterId) {
       const out: StoredEntry[] = [];
-      for (let k = Math.max(firstAbove(afterId), ring.size - count); k < ring.size; k++) out.push(entryAt(k));
-      return out;
+      for (let k = ring.size - 1, first = firstAbove(afterId); k >= first && out.length < count; k--) if (dead[ring.slot(k)] === 0) out.push(entryAt(k));
+      return out.reverse();
     },
     add(fields) {
       const entry: StoredEntry = {
@@ -167,16 +216,14 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
         fault: fields.fault,
       };
       version++;
-      if (ring.size === limit) {
-        const old = sessions[ring.slot(0)]!;
-        evictedTotal++;
-        evictedBySession.set(old, (evictedBySession.get(old) ?? 0) + 1);
-        ring.shift();
-      }
       encodeEntry(writer, entry);
-      const slot = ring.push(writer.bytes());
+      const bytes = writer.bytes();
+      // The oldest go until this one fits: the count limit, the byte budget, room in the buffer. An empty ring takes any entry.
+      let slot: number;
+      while ((slot = ring.tryPush(bytes)) < 0) dropOldest();
       ids[slot] = entry.id;
       sessions[slot] = entry.session;
+      dead[slot] = 0;
       if (listeners.size > 0) emit({ kind: 'added', entry });
       return entry;
     },
@@ -185,10 +232,12 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
     evicted: (session) => (session === undefined ? evictedTotal : (evictedBySession.get(session) ?? 0)),
     clear(session) {
       version++;
-      const kept = ring.retain((k) => session !== undefined && sessions[ring.slot(k)] !== session);
+      const kept = ring.retain((k) => session !== undefined && dead[ring.slot(k)] === 0 && sessions[ring.slot(k)] !== session);
       const keptIds = kept.map((slot) => ids[slot]!);
       const keptSessions = kept.map((slot) => sessions[slot]!);
       sessions = new Array<string>(limit);
+      dead = new Uint8Array(limit);
+      deadCount = 0;
       keptIds.forEach((id, slot) => {
         ids[slot] = id;
         sessions[slot] = keptSessions[slot]!;
@@ -196,11 +245,42 @@ export function createJournal(limit: number, recheck: Recheck): Journal {
       if (session === undefined) {
         evictedTotal = 0;
         evictedBySession.clear();
+        departed.clear();
       } else {
         evictedTotal -= evictedBySession.get(session) ?? 0;
         evictedBySession.delete(session);
+        departed.delete(session);
       }
       emit(session === undefined ? { kind: 'cleared' } : { kind: 'cleared', session });
+    },
+    sessionMade(session) {
+      departed.delete(session);
+    },
+    evictSession(session) {
+      // A scan of the slots (at most `limit`), made only when the session store evicts a session.
+      let count = 0;
+      for (let k = 0; k < ring.size; k++) {
+        const slot = ring.slot(k);
+        if (dead[slot] === 0 && sessions[slot] === session) {
+          dead[slot] = 1;
+          count++;
+        }
+      }
+      const before = evictedBySession.get(session) ?? 0;
+      if (count + before === 0) return;
+      version++;
+      deadCount += count;
+      evictedTotal += count;
+      evictedBySession.set(session, before + count);
+      departed.delete(session);
+      departed.add(session);
+      if (departed.size > evictedSessionsKept) {
+        const [oldest] = departed;
+        departed.delete(oldest!);
+        evictedBySession.delete(oldest!);
+      }
+      // The live page drops the session's rows, as it does when a session is cleared.
+      if (count > 0) emit({ kind: 'cleared', session });
     },
     subscribe(listener) {
       listeners.add(listener);

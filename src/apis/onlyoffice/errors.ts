@@ -46,6 +46,8 @@ export const ERRORS = {
   xmlTooDeep: { status: 400, hresult: HRESULT.exception, message: `The request body could not be read: its elements are nested more than ${XML_MAX_DEPTH} deep. ` },
   bodyTooLarge: { status: 413, hresult: HRESULT.httpException, message: 'Maximum request length exceeded.' },
   missingCredentials: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
+  // taskstub's own header, refused as the server refuses a bad argument; the detail says what is wrong with it.
+  invalidSession: { status: 400, hresult: HRESULT.argument, message: '' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -173,6 +173,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     if (options.dropped) return DROPPED;
     if (options.forcedStatus) return forcedErrorResponse(options.forcedStatus, format);
     try {
+      if (options.invalidSession !== undefined) throw new OnlyofficeError('invalidSession', options.invalidSession);
       if (!call) throw new OnlyofficeError('methodNotFound');
       if (options.bodyTooLarge) throw new OnlyofficeError('bodyTooLarge');
       return run(call, req, format);

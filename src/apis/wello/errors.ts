@@ -16,6 +16,8 @@ export const ERRORS = {
   unsupportedMediaType: { status: 415, message: "The request entity's media type " },
   // The vendor's status list: 422 for foreign keys that do not exist [doc]; the wording is [inferred].
   unknownForeignKey: { status: 422, message: 'The value of a foreign key does not exist: ' },
+  // taskstub's own header (X-Stub-Session) refused; the detail is the whole message.
+  invalidSession: { status: 400, message: '' },
   // ASP.NET's words for an unhandled exception when error details are off.
   serverError: { status: 500, message: 'An error has occurred.' },
 } as const;

@@ -98,6 +98,7 @@ export function createWelloApi(ctx: StubContext): Api {
       return errorResponse(forcedError(options.forcedStatus, { method: req.method, uri: requestUri(req), mediaType: requestType }), format);
     }
     try {
+      if (options.invalidSession !== undefined) throw new WelloError('invalidSession', options.invalidSession);
       if (!TASK.test(req.path)) throw notFound(requestUri(req));
       if (req.method !== 'POST') throw methodNotAllowed(req.method, 'POST');
       if (options.bodyTooLarge) throw new WelloError('bodyTooLarge');
