@@ -7,6 +7,7 @@ import type { SchemaRegistry } from '../core/schemas.js';
 import { apiForPath, contractErrors } from '../contract.js';
 import type { Fault } from '../faults.js';
 import { type Difference, diffSubset } from '../journal/subset.js';
+import { compilePattern } from '../journal/pattern.js';
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import type { LoadedScenario, Scenario } from './scenarios.js';
 
@@ -283,7 +284,7 @@ async function runStep(step: Step, scenario: Scenario, vars: Record<string, stri
     const got = res.headers.get(name);
     if (want === null) {
       if (got !== null) fail(`header ${name}: expected none, got "${got}"`);
-    } else if (typeof want === 'string' ? got !== want : got === null || !new RegExp(want.matches).test(got)) {
+    } else if (typeof want === 'string' ? got !== want : got === null || !compilePattern(want.matches).test(got)) {
       fail(`header ${name}: expected ${typeof want === 'string' ? `"${want}"` : `/${want.matches}/`}, got ${got === null ? 'none' : `"${got}"`}`);
     }
   }
