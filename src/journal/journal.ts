@@ -219,6 +219,7 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
       encodeEntry(writer, entry);
       const bytes = writer.bytes();
       // The oldest go until this one fits: the count limit, the byte budget, room in the buffer. An empty ring takes any entry.
+      if (ring.size === limit) dropOldest();
       let slot: number;
       while ((slot = ring.tryPush(bytes)) < 0) dropOldest();
       ids[slot] = entry.id;
