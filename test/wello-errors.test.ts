@@ -104,7 +104,7 @@ describe('Wello validation: 400 with ModelState keyed task.<field> (docs/fidelit
     const send = (xml: string) => agent().post(PATH).set(WELLO_AUTH).type('text/xml').set('Accept', 'application/json').send(xml);
     const guid = await send('<task><subject>s</subject><task_type_id>nope</task_type_id></task>');
     assert.deepEqual(guid.body.ModelState, { 'task.task_type_id': ["The value 'nope' cannot be parsed as the type 'Guid'."] });
-    const boolean = await send('<task><subject>s</subject><archived>True</archived></task>');
+    const boolean = await send('<task><archived>True</archived><subject>s</subject></task>');
     assert.deepEqual(boolean.body.ModelState, { 'task.archived': ["The value 'True' cannot be parsed as the type 'Boolean'."] });
     const root = await send('<ticket><subject>s</subject></ticket>');
     assert.match(root.body.ModelState.task[0], /Expecting element 'task' from namespace ''\.\. Encountered 'Element' {2}with name 'ticket'/);

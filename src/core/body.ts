@@ -1,7 +1,7 @@
 // Turns request bytes into values. Each parser reports failure as data (a
 // BodyError) so that each API can answer in its own error shape.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { PREDEFINED_ENTITIES, readFlatXml } from './flat-xml.js';
+import { PREDEFINED_ENTITIES, readFlatXml, type XmlElement, type XmlElements } from './flat-xml.js';
 
 export class BodyError extends Error {
   constructor(
@@ -338,4 +338,75 @@ export function parseXmlFully(text: string, maxDepth?: number): { rootName: stri
   if (names.length !== 1) throw new BodyError('xml', 'Root element is missing.');
   const rootName = names[0]!;
   return { rootName, root: document[rootName]! };
+}
+
+export type { XmlElement, XmlElements } from './flat-xml.js';
+
+// The same reading as xmlParser, in document order and with prefixes kept: what
+// a DataContract reader needs (member order and namespaces decide what it reads).
+const orderedParser = new XMLParser({
+  preserveOrder: true,
+  transformTagName: safeName,
+  transformAttributeName: safeName,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: true,
+  htmlEntities: true,
+  maxNestedTags: 1000,
+});
+
+type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+function orderedElement(node: OrderedNode): { qualified: string; attributes: [string, string][]; children: OrderedNode[] } | undefined {
+  const qualified = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+  if (qualified === undefined) return undefined;
+  const attributes = Object.entries(node[':@'] ?? {}).map(([name, value]): [string, string] => [name.slice(1), value]);
+  return { qualified, attributes, children: node[qualified] as OrderedNode[] };
+}
+
+/**
+ * The root and its children in document order, with names and namespace
+ * declarations as written. Same checks and errors as parseXml (DTD, depth,
+ * well-formedness, references); flat documents take the fast scanner.
+ */
+export function parseXmlElements(text: string, maxDepth?: number): XmlElements {
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
+  const elements: XmlElement[] = [];
+  if (readFlatXml(text, safeName, elements)) {
+    checkReferences(text);
+    return { root: elements[0]!, children: elements.slice(1) };
+  }
+  return parseXmlElementsFully(text, maxDepth);
+}
+
+/** The slow way for parseXmlElements: parseXmlFully's checks, then the ordered parser. */
+export function parseXmlElementsFully(text: string, maxDepth?: number): XmlElements {
+  parseXmlFully(text, maxDepth);
+  let document: OrderedNode[];
+  try {
+    document = orderedParser.parse(text) as OrderedNode[];
+  } catch (error) {
+    throw new BodyError('xml', (error as Error).message);
+  }
+  const root = document.map(orderedElement).find((element) => element !== undefined);
+  if (!root) throw new BodyError('xml', 'Root element is missing.');
+  const children: XmlElement[] = [];
+  for (const node of root.children) {
+    const child = orderedElement(node);
+    if (!child) continue;
+    let text: string | undefined = '';
+    for (const inner of child.children) {
+      if (typeof inner['#text'] === 'string' && Object.keys(inner).length === 1) text += inner['#text'];
+      else text = undefined;
+      if (text === undefined) break;
+    }
+    children.push({ qualified: child.qualified, attributes: child.attributes, text });
+  }
+  return { root: { qualified: root.qualified, attributes: root.attributes, text: undefined }, children };
 }

@@ -30,6 +30,8 @@ const localName = (qualified: string) => qualified.slice(qualified.indexOf(':') 
 interface Tag {
   qualified: string;
   attributes: Record<string, string>;
+  /** Every attribute as written (namespace declarations and prefixes kept), for XmlElement. */
+  written: [string, string][];
   selfClosing: boolean;
   end: number;
 }
@@ -41,6 +43,7 @@ function readOpenTag(text: string, at: number): Tag | undefined {
   if (!open) return undefined;
   let position = OPEN.lastIndex;
   const attributes: Record<string, string> = {};
+  const written: [string, string][] = [];
   const seen = new Set<string>();
   for (;;) {
     ATTRIBUTE.lastIndex = position;
@@ -50,14 +53,16 @@ function readOpenTag(text: string, at: number): Tag | undefined {
     if (seen.has(qualifiedName)) return undefined; // a duplicate attribute: the validator's to report
     seen.add(qualifiedName);
     position = ATTRIBUTE.lastIndex;
+    const value = decode(attribute[3] ?? attribute[4] ?? '');
+    written.push([qualifiedName, value]);
     // removeNSPrefix: namespace declarations are dropped, prefixes removed.
     if (qualifiedName === 'xmlns' || qualifiedName.startsWith('xmlns:')) continue;
     // The @ prefix keeps any attribute name off the prototype (@__proto__ is a plain key).
-    attributes[`@${attribute[2]!}`] = decode(attribute[3] ?? attribute[4] ?? '');
+    attributes[`@${attribute[2]!}`] = value;
   }
   while (position < text.length && /\s/.test(text[position]!)) position++;
-  if (text.startsWith('/>', position)) return { qualified: open[1]!, attributes, selfClosing: true, end: position + 2 };
-  if (text[position] === '>') return { qualified: open[1]!, attributes, selfClosing: false, end: position + 1 };
+  if (text.startsWith('/>', position)) return { qualified: open[1]!, attributes, written, selfClosing: true, end: position + 2 };
+  if (text[position] === '>') return { qualified: open[1]!, attributes, written, selfClosing: false, end: position + 1 };
   return undefined;
 }
 
@@ -67,10 +72,32 @@ function withAttributes(text: string, attributes: Record<string, string>): XmlNo
 }
 
 /**
+ * One element as an XML reader meets it, in document order: what a
+ * DataContract reader needs (names with their prefixes and the namespace
+ * declarations, to resolve namespaces; the order, which decides what it reads).
+ */
+export interface XmlElement {
+  /** The name as written: `prefix:local` or `local`. */
+  qualified: string;
+  /** Every attribute as written, namespace declarations included; values decoded. */
+  attributes: readonly (readonly [string, string])[];
+  /** The element's text (empty when it has none), or undefined when it holds elements. */
+  text: string | undefined;
+}
+
+/** A document as a reader meets it: the root, then its child elements in document order. */
+export interface XmlElements {
+  root: XmlElement;
+  children: XmlElement[];
+}
+
+/**
  * The document as parseXml would give it, or undefined when it is not a flat
  * document this scanner reads. Call only after the DOCTYPE and reference checks.
+ * Given `elements`, it also receives the root and then its children, in
+ * document order (left partly filled when the answer is undefined).
  */
-export function readFlatXml(text: string, safeName: (name: string) => string): { rootName: string; root: XmlNode } | undefined {
+export function readFlatXml(text: string, safeName: (name: string) => string, elements?: XmlElement[]): { rootName: string; root: XmlNode } | undefined {
   // Line ends are normalized to \n by XML parsers; a document with \r is left to the full one.
   if (text.includes('\r')) return undefined;
   DECLARATION.lastIndex = 0;
@@ -80,6 +107,7 @@ export function readFlatXml(text: string, safeName: (name: string) => string): {
   const root = readOpenTag(text, position);
   if (!root) return undefined;
   const rootName = safeName(localName(root.qualified));
+  elements?.push({ qualified: safeName(root.qualified), attributes: root.written, text: undefined });
   const rest = (from: number) => /^\s*$/.test(text.slice(from));
   if (root.selfClosing) return rest(root.end) ? { rootName, root: withAttributes('', root.attributes) } : undefined;
 
@@ -95,6 +123,7 @@ export function readFlatXml(text: string, safeName: (name: string) => string): {
     const child = readOpenTag(text, position);
     if (!child) return undefined;
     let value: XmlNode;
+    let content = '';
     if (child.selfClosing) {
       value = withAttributes('', child.attributes);
       position = child.end;
@@ -104,11 +133,13 @@ export function readFlatXml(text: string, safeName: (name: string) => string): {
       const after = close + 2 + child.qualified.length;
       const end = /^\s*>/.exec(text.slice(after, after + 64));
       if (!end) return undefined;
-      const content = text.slice(child.end, close);
+      content = text.slice(child.end, close);
       if (content.includes(']]>')) return undefined;
-      value = withAttributes(decode(content), child.attributes);
+      content = decode(content);
+      value = withAttributes(content, child.attributes);
       position = after + end[0].length;
     }
+    if (elements) elements.push({ qualified: safeName(child.qualified), attributes: child.written, text: content });
     const name = safeName(localName(child.qualified));
     const existing = children[name];
     if (existing === undefined) children[name] = value;

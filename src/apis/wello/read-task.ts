@@ -1,8 +1,9 @@
-// Reads the body into task values: JSON as Json.NET would, XML as the
-// seed's DataContract form (<task xmlns:i=…>, i:nil for nulls; elements in
-// any order, with or without a namespace). Values that do not convert become
+// Reads the body into task values: JSON as Json.NET would, XML as
+// DataContractSerializer reads the seed's contract (src/apis/wello/data-contract.ts:
+// root `task` in the empty namespace, members in alphabetical order, i:nil for nulls). Values that do not convert become
 // model errors, under "task.<field>" (docs/fidelity.md, Wello: Validation errors).
-import { BodyError, jsonNesting, NestingError, parseXml, type XmlNode } from '../../core/body.js';
+import { BodyError, jsonNesting, NestingError, parseXmlElements, type XmlElements } from '../../core/body.js';
+import { contractOrder, type DataContract, readDataContract } from './data-contract.js';
 import type { ModelState } from './errors.js';
 import { convertJsonValue, convertXmlText } from './convert.js';
 import type { Field, TaskValue } from './fields.js';
@@ -98,18 +99,6 @@ function lineAndPosition(text: string, index: number): string {
   return `line ${line} position ${index - before.lastIndexOf('\n')}`;
 }
 
-/** The element's text, null for i:nil="true", or undefined when it holds elements. */
-function elementText(node: XmlNode | XmlNode[]): string | null | undefined {
-  const first = Array.isArray(node) ? node[0] : node;
-  if (first === undefined) return '';
-  if (typeof first === 'string') return first;
-  if (first['@nil'] === 'true') return null;
-  const children = Object.keys(first).filter((k) => !k.startsWith('@') && k !== '#text');
-  if (children.length > 0) return undefined;
-  const text = first['#text'];
-  return typeof text === 'string' ? text : '';
-}
-
 /**
  * XmlBaseReader.EnterScope's XmlException (SR.XmlMaxDepthExceeded, with
  * SR.XmlLineInfo), wrapped by XmlObjectSerializer.ReadObjectHandleExceptions
@@ -123,35 +112,48 @@ function xmlTooDeep({ limit, line, position }: NestingError): string {
   );
 }
 
+const contracts = new WeakMap<readonly Field[], { contract: DataContract; byName: Map<string, Field> }>();
+
+/** The task's data contract: named `task`, in the empty namespace (the seed's XML has no default one), members alphabetical. */
+function taskContract(fields: readonly Field[]) {
+  let entry = contracts.get(fields);
+  if (!entry) {
+    entry = { contract: { name: 'task', namespace: '', members: contractOrder(fields.map((f) => f.name)) }, byName: new Map(fields.map((f) => [f.name, f])) };
+    contracts.set(fields, entry);
+  }
+  return entry;
+}
+
 export function readXmlTask(text: string, fields: readonly Field[]): ReadTask {
   const values = new Map<string, TaskValue>();
   if (text.trim() === '') return { values, modelState: [[MODEL, EMPTY_BODY]], parsed: false };
-  let document: ReturnType<typeof parseXml>;
+  let document: XmlElements;
   try {
-    document = parseXml(text, MAX_DEPTH);
+    document = parseXmlElements(text, MAX_DEPTH);
   } catch (error) {
     if (error instanceof NestingError) return { values, modelState: [[MODEL, xmlTooDeep(error)]], parsed: false };
     if (error instanceof BodyError) return { values, modelState: [[MODEL, error.message]], parsed: false };
     throw error;
   }
-  if (document.rootName !== 'task') {
+  const { contract, byName } = taskContract(fields);
+  const read = readDataContract(document, contract);
+  if (!read.ok) {
+    // SR.ExpectingElement + SR.EncounteredWithNameNamespace, with the reader's line info (two spaces before `with`).
     const at = lineAndPosition(text, text.search(/<[^?!]/) + 1);
-    return { values, modelState: [[MODEL, `Error in ${at}. Expecting element 'task' from namespace ''.. Encountered 'Element'  with name '${document.rootName}', namespace ''. `]], parsed: false };
+    const expected = `Expecting element '${contract.name}' from namespace '${contract.namespace}'.`;
+    return { values, modelState: [[MODEL, `Error in ${at}. ${expected}. Encountered 'Element'  with name '${read.localName}', namespace '${read.namespace}'. `]], parsed: false };
   }
-  const root = typeof document.root === 'object' ? document.root : {};
-  for (const field of fields) {
-    // DataContractSerializer matches element names exactly.
-    const node = root[field.name];
-    if (node === undefined) continue;
-    const content = elementText(node);
-    if (content === null) {
-      values.set(field.name, null);
+  // In contract order, as the serializer reads them: its first conversion error stops it.
+  for (const [name, content] of read.members) {
+    const field = byName.get(name)!;
+    if (content.nil) {
+      values.set(name, null);
       continue;
     }
-    const converted = content === undefined ? { ok: false as const, message: `The value '' cannot be parsed as the type '${field.kind}'.` } : convertXmlText(field, content);
+    const converted = content.text === undefined ? { ok: false as const, message: `The value '' cannot be parsed as the type '${field.kind}'.` } : convertXmlText(field, content.text);
     // The serializer stops at its first error: one model error, no values.
-    if (!converted.ok) return { values: new Map(), modelState: [[modelKey(field.name), converted.message]], parsed: false };
-    values.set(field.name, converted.value);
+    if (!converted.ok) return { values: new Map(), modelState: [[modelKey(name), converted.message]], parsed: false };
+    values.set(name, converted.value);
   }
   return { values, modelState: [], parsed: true };
 }
