@@ -1,84 +1,70 @@
-// Converts request fields to the method's parameter types, as ASC.Api's binder
-// does: each parameter by name (any letter case), from the body and then the
-// query string; the .NET type comes from the request schema. A value that
-// does not convert is remembered, and the parameter gets its default, so the
-// method's own checks still run first (docs/fidelity.md, ONLYOFFICE: Errors, create-task checks 1-5).
+// Stage 2 of ONLYOFFICE's pipeline: the collected values (collect.ts) bound to
+// the method's parameters, as ASC.Api/Impl/ApiArgumentBuilder.cs,
+// BuildCallingArguments does it before the method runs (ApiManager.InvokeMethod).
+// Each parameter, in the method's order, takes the first value under its name
+// in any letter case, converted by its .NET TypeConverter (convert.ts). If that
+// fails, Binder.Bind (ASC.Api/Utils/Binder.cs) tries again with every value
+// under the name joined by commas (NameValueCollection's indexer): empty gives
+// the type's default, anything else that fails is the ApiArgumentMismatchException
+// the server answers 400 with (docs/fidelity.md, ONLYOFFICE: Binding).
 import type { JsonSchema } from '../../core/schemas.js';
-import { parseGuid } from '../../core/guid.js';
+import { type Collected, collectRequest } from './collect.js';
+import { type Converted, toApiDateTime, toBoolean, toGuid, toInt32 } from './convert.js';
 import { OnlyofficeError } from './errors.js';
 
-export type Fields = Record<string, unknown>;
+export type { Collected } from './collect.js';
 
 export interface Bound {
   values: Record<string, string | number | boolean | undefined>;
-  /** Every value that did not convert, in parameter order. */
+  /** Every value that did not convert, in parameter order; the server stops at the first (create-task.ts throws it). */
   failures: { field: string; error: OnlyofficeError }[];
 }
 
-const INT32 = { min: -2147483648, max: 2147483647 };
+type Value = string | number | boolean;
 
-type Converted = { ok: true; value: string | number | boolean | undefined } | { ok: false; error: OnlyofficeError };
-
-function toInt32(raw: unknown): Converted {
-  let value: number;
-  if (typeof raw === 'number') value = raw;
-  else if (typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw)) value = Number(raw.trim());
-  else return { ok: false, error: new OnlyofficeError('notAnInteger') };
-  if (!Number.isInteger(value)) return { ok: false, error: new OnlyofficeError('notAnInteger') };
-  if (value < INT32.min || value > INT32.max) return { ok: false, error: new OnlyofficeError('intOverflow') };
-  return { ok: true, value };
-}
-
-function toBoolean(raw: unknown): Converted {
-  if (typeof raw === 'boolean') return { ok: true, value: raw };
-  if (typeof raw === 'number') return { ok: true, value: raw !== 0 };
-  if (typeof raw === 'string') {
-    const text = raw.trim().toLowerCase();
-    if (text === 'true' || text === 'false') return { ok: true, value: text === 'true' };
+/** The parameter's .NET type, read from the request schema. */
+function convert(text: string, schema: JsonSchema): Converted<Value> {
+  if (schema.type === 'integer') return toInt32(text);
+  if (schema.type === 'boolean') return toBoolean(text);
+  if (schema.format === 'guid') return toGuid(text);
+  if (schema.format === 'api-datetime') {
+    // The text is kept: create-task.ts reads it in the portal's time zone.
+    const date = toApiDateTime(text, 0);
+    return date.ok ? { ok: true, value: text } : date;
   }
-  return { ok: false, error: new OnlyofficeError('notABoolean') };
+  return { ok: true, value: text }; // StringConverter: any text, the empty string included
 }
 
-function toGuid(raw: unknown): Converted {
-  const value = typeof raw === 'string' ? parseGuid(raw) : undefined;
-  return value ? { ok: true, value } : { ok: false, error: new OnlyofficeError('notAGuid') };
+function bindOne(values: string[], schema: JsonSchema): { ok: true; value: Value | undefined } | { ok: false; error: OnlyofficeError } {
+  const first = convert(values[0]!, schema); // `values.First()`
+  if (first.ok) return first;
+  // Binder.Bind: the first non-empty of values[name], values[camelCase], values[lower]: all the same key here.
+  const joined = values.join(',');
+  if (joined === '') return { ok: true, value: undefined };
+  const again = values.length === 1 ? first : convert(joined, schema);
+  if (again.ok) return again;
+  return { ok: false, error: new OnlyofficeError(again.error, again.detail) };
 }
 
-function toText(raw: unknown): Converted {
-  if (typeof raw === 'string') return { ok: true, value: raw };
-  if (typeof raw === 'number' || typeof raw === 'boolean') return { ok: true, value: String(raw) };
-  return { ok: false, error: new OnlyofficeError('notAString') };
-}
-
-function convert(raw: unknown, schema: JsonSchema): Converted {
-  if (raw === undefined || raw === null) return { ok: true, value: undefined };
-  // Form and XML values are strings; an empty one is an absent parameter.
-  if (raw === '' && schema.type !== 'string') return { ok: true, value: undefined };
-  if (schema.type === 'integer') return toInt32(raw);
-  if (schema.type === 'boolean') return toBoolean(raw);
-  if (schema.format === 'guid') return toGuid(raw);
-  return toText(raw);
-}
-
-/** A field by its exact name, or else in any letter case (the first such one). */
-function field(fields: Fields, name: string, lower: string): unknown {
-  if (Object.hasOwn(fields, name)) return fields[name];
-  for (const key in fields) if (Object.hasOwn(fields, key) && key.toLowerCase() === lower) return fields[key];
-  return undefined;
-}
-
-/** Binds `body` fields (then `query` ones) to the parameters the schema lists. */
-export function bindParameters(schema: JsonSchema, body: Fields, query: Fields): Bound {
+/**
+ * Binds the parameters the schema lists from the query string's values, then
+ * the body's (collected by collect.ts). A name with no value at all gets the
+ * default (the real server would also look in cookies and server variables).
+ */
+export function bindParameters(schema: JsonSchema, body: Collected, query: Record<string, string>): Bound {
+  const collected = collectRequest(query, body);
   const values: Bound['values'] = {};
   const failures: Bound['failures'] = [];
   for (const name in schema.properties) {
     const property = schema.properties[name]!;
-    const lower = name.toLowerCase();
-    let raw = field(body, name, lower);
-    if (raw === undefined) raw = field(query, name, lower);
-    const converted = convert(raw, property);
-    if (converted.ok) values[name] = converted.value;
-    else failures.push({ field: name, error: converted.error });
+    const found = collected.get(name.toLowerCase());
+    if (!found || found.length === 0) {
+      values[name] = undefined;
+      continue;
+    }
+    const bound = bindOne(found, property);
+    if (bound.ok) values[name] = bound.value;
+    else failures.push({ field: name, error: bound.error });
   }
   return { values, failures };
 }

@@ -11,8 +11,6 @@ export interface CreateTaskInput {
   caller: PortalUser;
   now: Ticks;
   nextTaskId: () => number;
-  /** Counts the saved task in its category; returns how many tasks the category now has. */
-  countTaskInCategory: (categoryId: number) => number;
 }
 
 function entityTypeOf(value: unknown): EntityType | undefined {
@@ -21,7 +19,11 @@ function entityTypeOf(value: unknown): EntityType | undefined {
 }
 
 /** The created task as a TaskWrapper object, not yet ordered or trimmed. */
-export function createTask(portal: Portal, { bound, caller, now, nextTaskId, countTaskInCategory }: CreateTaskInput): Record<string, unknown> {
+export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: CreateTaskInput): Record<string, unknown> {
+  // Binding runs before the method body (ApiManager.InvokeMethod calls BuildCallingArguments first): a value
+  // that did not convert is the answer, before any check below (docs/fidelity.md, ONLYOFFICE: Binding).
+  const bindingFailure = bound.failures[0];
+  if (bindingFailure) throw bindingFailure.error;
   const v = bound.values;
   const title = v.title as string | undefined;
   const deadline = v.deadline as string | undefined;
@@ -35,22 +37,13 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId, cou
   if (!category) throw new OnlyofficeError('categoryNotFound');
   // 3. Title null or empty, or no deadline [inferred: SaveOrUpdateTask's ArgumentException].
   if (!title || !deadline) throw new OnlyofficeError('invalidArgument');
-  // 4. A deadline in none of the ApiDateTime formats.
+  // The deadline converted during binding; read here in the portal's time zone.
   const deadlineTicks = parseApiDateTime(deadline, portal.utcOffsetMinutes);
   if (deadlineTicks === undefined) throw new OnlyofficeError('invalidDate', deadline);
-  // 5. Any other value that did not convert.
-  const conversionFailure = bound.failures[0];
-  if (conversionFailure) throw conversionFailure.error;
 
   const entityType = entityTypeOf(entityTypeText);
   const entityId = (v.entityId as number | undefined) ?? 0;
   const entityTitle = entityType && entityId > 0 ? portal.entityTitle(entityType, entityId) : undefined;
-  // SaveOrUpdateTask gives the id; ToTaskWrapper then builds the category with ToTaskCategoryWrapper, whose
-  // RelativeItemsCount is ListItemDao.GetRelativeItemsCount(TaskCategory, id): a count of crm_task rows in the
-  // category, read after the save, so it includes this task (CRMApi.Tasks.cs, CreateTask; CRMApi.ListItem.cs).
-  const id = nextTaskId();
-  // A fixture's relativeItemsCount stands for the tasks the portal held before the stub started.
-  const relativeItemsCount = (category.relativeItemsCount ?? 0) + countTaskInCategory(categoryId);
 
   return {
     createBy: caller,
@@ -62,9 +55,9 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId, cou
     alertValue: v.alertValue,
     responsible: portal.userById(v.responsibleId as string | undefined),
     isClosed: false,
-    category: { ...category, relativeItemsCount },
+    category,
     entity: entityTitle === undefined ? undefined : { entityType, entityId, entityTitle },
     canEdit: true,
-    id,
+    id: nextTaskId(),
   };
 }

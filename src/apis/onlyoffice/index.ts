@@ -1,31 +1,26 @@
 // The ONLYOFFICE CRM API: routing, request formats, and the one place where
 // its errors become HTTP (docs/fidelity.md, ONLYOFFICE).
-import { BodyError, decodeUtf8, jsonNesting, NestingError, parseForm, parseJson, parseXml, type XmlNode } from '../../core/body.js';
+import { BodyError, decodeUtf8, jsonNesting, NestingError, parseForm, parseJson, parseXml } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
-import { jsonWriter, renderByShape, type Shape, shapeOf } from '../../core/render.js';
+import { jsonWriter, renderByShape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
 import { readCredential } from './auth.js';
 import { authenticate, type IssuedToken } from './authentication.js';
-import { type Bound, bindParameters, type Fields } from './binder.js';
+import { type Bound, bindParameters } from './binder.js';
+import { type Collected, collectPairs, jsonToXNodeValues, xmlToValues } from './collect.js';
 import { createTask } from './create-task.js';
 import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, type ResponseFormat, unauthorizedResponse, XML_MAX_DEPTH } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
-import { fieldsKey, projectResponse, requestedFields } from './response-fields.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
 /** The paths this API owns. */
 export const ONLYOFFICE_PATHS = /^\/api\/2\.0\//i;
-// Every method answers with no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format),
-// in lower case only: ApiExtensionConstraint.Match looks the suffix up with List<string>.Contains (ordinal), so
-// `task.XML` matches no route, and JsonNetSerializer.IsXmlRequest compares with `==`.
-const SUFFIX = /\.(json|xml|tml)$/;
-// Writers for `?fields=` answers, one per operation and set of names (SerializerContractResolver caches a
-// contract per type and set); a bound on how many, since the names come from the caller.
-const MAX_FIELD_WRITERS = 256;
+// Every method answers with no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format).
+const SUFFIX = /\.(json|xml|tml)$/i;
 const MAX_TOKENS = 10_000;
 
 type Operation = 'createTask' | 'authenticate';
@@ -46,40 +41,31 @@ function responseFormat(req: CoreRequest): ResponseFormat {
   return isXml ? 'xml' : 'json';
 }
 
-function xmlFields(root: XmlNode): Fields {
-  if (typeof root !== 'object') return {};
-  const fields: Fields = {};
-  for (const [name, value] of Object.entries(root)) {
-    if (name.startsWith('@')) continue;
-    fields[name] = Array.isArray(value) ? value[0] : value;
-  }
-  return fields;
-}
-
 /**
  * Body fields: JSON, text/xml (child elements of any root), anything else as
  * form fields (which cannot nest). A body nested past its limit is refused
  * before anything parses it (docs/fidelity.md, ONLYOFFICE: Errors).
  */
-function readFields(req: CoreRequest): Fields {
-  if (req.body.length === 0) return {};
+function readFields(req: CoreRequest): Collected {
+  if (req.body.length === 0) return new Map();
   const text = decodeUtf8(req.body);
   const type = mediaType(header(req.headers, 'content-type'));
   if (type === 'application/json') {
     const deep = jsonNesting(text, JSON_MAX_DEPTH);
     if (deep) throw new OnlyofficeError('jsonTooDeep', `Path '${deep.path}', line ${deep.line}, position ${deep.position}.`);
     const value = parseJson(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
+    // DeserializeXNode, then FillCollectionFromXElement (collect.ts; docs/fidelity.md, ONLYOFFICE: Binding).
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? jsonToXNodeValues(value as Record<string, unknown>) : new Map();
   }
   if (type === 'text/xml') {
     try {
-      return xmlFields(parseXml(text, XML_MAX_DEPTH).root);
+      return xmlToValues(parseXml(text, XML_MAX_DEPTH).root);
     } catch (error) {
       if (error instanceof NestingError) throw new OnlyofficeError('xmlTooDeep', `Line ${error.line}, position ${error.position}.`);
       throw error;
     }
   }
-  return parseForm(text);
+  return collectPairs(parseForm(text));
 }
 
 
@@ -104,19 +90,6 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
   const shapes = { createTask: shapeOf(registry, 'onlyoffice/envelope'), authenticate: shapeOf(registry, 'onlyoffice/authentication-response') };
   const writers = { createTask: jsonWriter(shapes.createTask), authenticate: jsonWriter(shapes.authenticate) };
-  const fieldWriters = new Map<string, { shape: Shape; write: (value: Record<string, unknown>) => string }>();
-
-  /** The shape and writer for an answer trimmed by `?fields=`, made once per set of names. */
-  function projection(operation: Operation, fields: readonly string[]): { shape: Shape; write: (value: Record<string, unknown>) => string } {
-    const key = `${operation}:${fieldsKey(fields)}`;
-    let entry = fieldWriters.get(key);
-    if (!entry) {
-      if (fieldWriters.size >= MAX_FIELD_WRITERS) fieldWriters.clear();
-      const shape = projectResponse(shapes[operation], fields);
-      fieldWriters.set(key, (entry = { shape, write: jsonWriter(shape) }));
-    }
-    return entry;
-  }
   const { tokens } = ctx;
 
   function remember({ token, login }: IssuedToken): void {
@@ -135,17 +108,12 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     return credential.failedBasic ? { failedBasic: true } : 'unauthorized';
   }
 
-  /**
-   * 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out;
-   * `?fields=` trims the response object (the XML is made from the trimmed JSON, as JsonNetSerializer.RespondTo does).
-   */
-  function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat, req: CoreRequest): CoreResponse {
+  /** 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out. */
+  function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat): CoreResponse {
     const body = { count: 1, status: 0, statusCode: 201, response };
-    const fields = requestedFields(req.query);
-    const { shape, write } = fields ? projection(operation, fields) : { shape: shapes[operation], write: writers[operation] };
     return format === 'xml'
-      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(renderByShape(shape, body)) }
-      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: write(body) };
+      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(renderByShape(shapes[operation], body)) }
+      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: writers[operation](body) };
   }
 
   /** The request checked against its schema by ajv, after conversion (for the journal's `valid` and `errors`). */
@@ -183,20 +151,14 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
       remember(issued);
       call.issued.token = issued.token;
-      return created('authenticate', response, format, req);
+      return created('authenticate', response, format);
     }
     const caller = callerOf(req);
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
     const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query));
-    const task = createTask(portal, {
-      bound,
-      caller,
-      now,
-      nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')),
-      countTaskInCategory: (categoryId) => session.countTaskInCategory(categoryId),
-    });
-    return created('createTask', task, format, req);
+    const task = createTask(portal, { bound, caller, now, nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')) });
+    return created('createTask', task, format);
   }
 
   function respond(req: CoreRequest, call: Call | undefined, format: ResponseFormat, options: HandleOptions): CoreResponse {
