@@ -165,7 +165,8 @@ const onlyofficeRequest = (name: string): Json => ({
   },
 });
 
-const ONLYOFFICE_UNAUTHORIZED = { 'text/plain': { schema: { type: 'string', const: 'Unauthorized' } } };
+// ErrorHttpHandler sets no ContentType: ASP.NET's default text/html (docs/fidelity.md, ONLYOFFICE: Authentication).
+const ONLYOFFICE_UNAUTHORIZED = { 'text/html': { schema: { type: 'string', const: 'Unauthorized' } } };
 
 function onlyofficeCreate(suffix: Suffix): Json {
   const error = onlyofficeBody(suffix, 'onlyoffice/error');

@@ -113,7 +113,7 @@ describe('ONLYOFFICE: JSON as deep as Json.NET 13 reads (MaxDepth 64; docs/fidel
     const position = ONLYOFFICE_XML.length + 63 * 3 + 2;
     assert.equal(
       res.text,
-      `<result><status>1</status><statusCode>400</statusCode><error><message>The request body could not be read: its elements are nested more than 64 deep. Line 1, position ${position}.</message><hresult>-2146233088</hresult><data></data></error></result>`,
+      `<result><status>1</status><statusCode>400</statusCode><error><message>The request body could not be read: its elements are nested more than 64 deep. Line 1, position ${position}.</message><hresult>-2146233088</hresult><data /></error></result>`,
     );
   });
 

@@ -26,7 +26,7 @@ describe('ONLYOFFICE create-task checks, in the real order (docs/fidelity.md, ON
     { name: 'binding before check 1: a categoryId that does not convert is a FormatException (ApiArgumentBuilder.BuildCallingArguments runs before CRMApi.CreateTask)', body: { ...VALID, categoryId: 'abc' }, status: 400, message: 'Input string was not in a correct format.', hresult: -2146233033 },
     { name: 'binding before check 2: a bad GUID with an unknown category is 400, not 404 (ApiManager.InvokeMethod binds first)', body: { ...VALID, responsibleId: 'nope', categoryId: 99 }, status: 400, message: 'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).', hresult: -2146233033 },
     { name: 'check 1 before 2: bad entityType and unknown category', body: { ...VALID, entityType: 'x', categoryId: 99 }, status: 400, message: RANGE },
-    { name: 'check 2: unknown category is 404 Category is not found', body: { ...VALID, categoryId: 99 }, status: 404, message: 'Category is not found', hresult: -2146232969 },
+    { name: 'check 2: unknown category is 404 Category is not found', body: { ...VALID, categoryId: 99 }, status: 404, message: 'Category is not found', hresult: -2147467259 },
     { name: 'check 2 before 3: unknown category and no title', body: { deadline: '2026-12-01', categoryId: 99 }, status: 404, message: 'Category is not found' },
     { name: 'check 3: title missing', body: { deadline: '2026-12-01', categoryId: 1 }, status: 400, message: RANGE },
     { name: 'check 3: title empty', body: { ...VALID, title: '' }, status: 400, message: RANGE },
@@ -57,7 +57,7 @@ describe('ONLYOFFICE create-task checks, in the real order (docs/fidelity.md, ON
     const res = await agent().post(`${PATH}.xml`).set(TOKEN).type('form').send({ ...VALID, categoryId: 99 });
     assert.equal(res.status, 404);
     assert.equal(res.headers['content-type'], 'text/xml; charset=utf-8');
-    assert.equal(res.text, '<result><status>1</status><statusCode>404</statusCode><error><message>Category is not found</message><hresult>-2146232969</hresult><data></data></error></result>');
+    assert.equal(res.text, '<result><status>1</status><statusCode>404</statusCode><error><message>Category is not found</message><hresult>-2147467259</hresult><data /></error></result>');
   });
 
   it('answers malformed JSON with a 400 in the error envelope, never a 500', async () => {
@@ -116,7 +116,8 @@ describe('ONLYOFFICE authentication (docs/fidelity.md, ONLYOFFICE: Authenticatio
     const res = await agent().post('/api/2.0/crm/task').send(VALID);
     assert.equal(res.status, 401);
     assert.equal(res.text, 'Unauthorized');
-    assert.match(res.headers['content-type'] ?? '', /^text\/plain/);
+    // ErrorHttpHandler.ProcessRequest never sets ContentType: ASP.NET's default text/html (ApiRouteHandler.GetHttpHandler).
+    assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
     assert.equal(res.headers['www-authenticate'], undefined);
   });
 

@@ -42,7 +42,7 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
     const oo = doc.paths['/api/2.0/crm/task']!.post;
     assert.deepEqual(Object.keys(oo.requestBody.content), ['application/json', 'text/xml', 'application/x-www-form-urlencoded']);
     assert.deepEqual(Object.keys(oo.responses), ['201', '400', '401', '404', '413', '503', '4XX', '5XX']);
-    assert.deepEqual(Object.keys(oo.responses['401']!.content!), ['text/plain'], 'the plain Unauthorized (docs/fidelity.md, ONLYOFFICE: Authentication)');
+    assert.deepEqual(Object.keys(oo.responses['401']!.content!), ['text/html'], 'the plain Unauthorized (docs/fidelity.md, ONLYOFFICE: Authentication)');
     assert.equal(oo.responses['201']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.envelope');
     assert.equal(oo.responses['404']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.error');
     assert.deepEqual(Object.keys(doc.paths['/api/2.0/crm/task.xml']!.post.responses['201']!.content!), ['text/xml', 'application/json'], 'JSON still answers a JSON request there');
@@ -135,7 +135,7 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
       assert.equal(doc.paths[path]!.post.responses['400']!.content!['application/problem+json']!.schema.$ref, '#/components/schemas/taskstub.problem', path);
       assert.equal(mediaType(bad), 'application/problem+json');
     }
-    assert.deepEqual(Object.keys(declaredFor('/api/2.0/crm/task', 401)!.content!), ['text/plain']);
+    assert.deepEqual(Object.keys(declaredFor('/api/2.0/crm/task', 401)!.content!), ['text/html']);
     assert.deepEqual(Object.keys(declaredFor('/api/2.0/crm/task', 503)!.content!), ['application/json']);
     assert.equal(declaredFor('/api/Task', 503)!.content!['application/json']!.schema.$ref, '#/components/schemas/wello.error');
   });

@@ -11,6 +11,8 @@ export interface CreateTaskInput {
   caller: PortalUser;
   now: Ticks;
   nextTaskId: () => number;
+  /** Counts the saved task in its category; returns how many tasks the category now has. */
+  countTaskInCategory: (categoryId: number) => number;
 }
 
 function entityTypeOf(value: unknown): EntityType | undefined {
@@ -19,7 +21,7 @@ function entityTypeOf(value: unknown): EntityType | undefined {
 }
 
 /** The created task as a TaskWrapper object, not yet ordered or trimmed. */
-export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: CreateTaskInput): Record<string, unknown> {
+export function createTask(portal: Portal, { bound, caller, now, nextTaskId, countTaskInCategory }: CreateTaskInput): Record<string, unknown> {
   // Binding runs before the method body (ApiManager.InvokeMethod calls BuildCallingArguments first): a value
   // that did not convert is the answer, before any check below (docs/fidelity.md, ONLYOFFICE: Binding).
   const bindingFailure = bound.failures[0];
@@ -44,6 +46,12 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: C
   const entityType = entityTypeOf(entityTypeText);
   const entityId = (v.entityId as number | undefined) ?? 0;
   const entityTitle = entityType && entityId > 0 ? portal.entityTitle(entityType, entityId) : undefined;
+  // SaveOrUpdateTask gives the id; ToTaskWrapper then builds the category with ToTaskCategoryWrapper, whose
+  // RelativeItemsCount is ListItemDao.GetRelativeItemsCount(TaskCategory, id): a count of crm_task rows in the
+  // category, read after the save, so it includes this task (CRMApi.Tasks.cs, CreateTask; CRMApi.ListItem.cs).
+  const id = nextTaskId();
+  // A fixture's relativeItemsCount stands for the tasks the portal held before the stub started.
+  const relativeItemsCount = (category.relativeItemsCount ?? 0) + countTaskInCategory(categoryId);
 
   return {
     createBy: caller,
@@ -55,9 +63,9 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId }: C
     alertValue: v.alertValue,
     responsible: portal.userById(v.responsibleId as string | undefined),
     isClosed: false,
-    category,
+    category: { ...category, relativeItemsCount },
     entity: entityTitle === undefined ? undefined : { entityType, entityId, entityTitle },
     canEdit: true,
-    id: nextTaskId(),
+    id,
   };
 }

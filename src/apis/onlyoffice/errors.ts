@@ -5,16 +5,64 @@ import { renderXmlResult, XML_UTF8 } from './xml.js';
 
 import { STATUS_CODES } from 'node:http';
 
-// HResults of the .NET exceptions the real server throws.
-const HRESULT = {
-  security: -2146233078, // SecurityException
-  argument: -2147024809, // ArgumentException (COR_E_ARGUMENT)
-  keyNotFound: -2146232969, // ItemNotFoundException : KeyNotFoundException [inferred]
-  format: -2146233033, // FormatException
-  overflow: -2146233066, // OverflowException
-  httpException: -2147467259, // HttpException (E_FAIL) [inferred]
-  exception: -2146233088, // System.Exception, e.g. Json.NET's JsonReaderException
+/**
+ * The .NET exception classes behind the real server's errors, with the
+ * HResult each one's constructor sets. `ErrorWrapper` writes the innermost
+ * exception's HResult as `hresult` (docs/fidelity.md, ONLYOFFICE: Errors).
+ */
+export const HRESULT = {
+  ArgumentException: -2147024809, // COR_E_ARGUMENT, 0x80070057
+  FormatException: -2146233033, // COR_E_FORMAT, 0x80131537
+  OverflowException: -2146233066, // COR_E_OVERFLOW, 0x80131516
+  SecurityException: -2146233078, // COR_E_SECURITY, 0x8013150A
+  MissingMethodException: -2146233069, // COR_E_MISSINGMETHOD, 0x80131513
+  // ASC.Api/Exceptions/ItemNotFound.cs: ItemNotFoundException : System.Web.HttpException, built with
+  // base(404, message); HttpException : ExternalException, whose constructor sets E_FAIL, 0x80004005.
+  HttpException: -2147467259,
+  Exception: -2146233088, // COR_E_EXCEPTION, 0x80131500 (System.Exception; Json.NET's JsonReaderException)
 } as const;
+
+export type DotNetException = keyof typeof HRESULT | 'ItemNotFoundException' | 'InvalidOperationException';
+
+/** The HResult an exception of this class carries (ItemNotFoundException is an HttpException). */
+export function hresultOf(exception: DotNetException): number {
+  if (exception === 'ItemNotFoundException') return HRESULT.HttpException;
+  if (exception === 'InvalidOperationException') return -2146233079; // COR_E_INVALIDOPERATION, 0x80131509
+  return HRESULT[exception];
+}
+
+/**
+ * The status for an exception thrown by the method body (ASC.Api/Impl/ApiHttpHandler.cs, DoProcess: the
+ * TargetInvocationException's inner exception): ItemNotFoundException 404, ArgumentException 400,
+ * SecurityException and InvalidOperationException 403, anything else 500.
+ */
+export function methodStatusOf(exception: DotNetException): number {
+  switch (exception) {
+    case 'ItemNotFoundException':
+      return 404;
+    case 'ArgumentException':
+      return 400;
+    case 'SecurityException':
+    case 'InvalidOperationException':
+      return 403;
+    default:
+      return 500;
+  }
+}
+
+interface ErrorSpec {
+  readonly status: number;
+  readonly exception: DotNetException;
+  readonly hresult: number;
+  readonly message: string;
+}
+
+/** Thrown by the method body (CRMApi.CreateTask): the status follows from the class. */
+const thrownByMethod = (exception: DotNetException, message: string): ErrorSpec => ({ status: methodStatusOf(exception), exception, hresult: hresultOf(exception), message });
+/** A parameter that does not convert: ApiArgumentMismatchException, 400, with the converter's exception inside. */
+const thrownByBinding = (exception: DotNetException, message: string): ErrorSpec => ({ status: 400, exception, hresult: hresultOf(exception), message });
+/** Answered outside the method with a status of its own. */
+const answered = (status: number, exception: DotNetException, message: string): ErrorSpec => ({ status, exception, hresult: hresultOf(exception), message });
 
 /**
  * How deep a JSON body may nest: Json.NET 13's default (JsonReader's
@@ -29,38 +77,42 @@ export const XML_MAX_DEPTH = 64;
 
 export const ERRORS = {
   // `throw new ArgumentException()`: its default message.
-  invalidArgument: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
-  categoryNotFound: { status: 404, hresult: HRESULT.keyNotFound, message: 'Category is not found' },
-  invalidDate: { status: 400, hresult: HRESULT.argument, message: 'invalid date time format: ' },
-  notAnInteger: { status: 400, hresult: HRESULT.format, message: 'Input string was not in a correct format.' },
-  intOverflow: { status: 400, hresult: HRESULT.overflow, message: 'Value was either too large or too small for an Int32.' },
-  notAGuid: { status: 400, hresult: HRESULT.format, message: 'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).' },
-  notABoolean: { status: 400, hresult: HRESULT.format, message: 'String was not recognized as a valid Boolean.' },
+  invalidArgument: thrownByMethod('ArgumentException', 'Value does not fall within the expected range.'),
+  // `throw new ItemNotFoundException(CRMErrorsResource.TaskCategoryNotFound)` (CRMApi.Tasks.cs, CreateTask).
+  categoryNotFound: thrownByMethod('ItemNotFoundException', 'Category is not found'),
+  invalidDate: thrownByBinding('ArgumentException', 'invalid date time format: '),
+  notAnInteger: thrownByBinding('FormatException', 'Input string was not in a correct format.'),
+  intOverflow: thrownByBinding('OverflowException', 'Value was either too large or too small for an Int32.'),
+  notAGuid: thrownByBinding('FormatException', 'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).'),
+  notABoolean: thrownByBinding('FormatException', 'String was not recognized as a valid Boolean.'),
   // More converter failures, each the innermost exception's message (src/apis/onlyoffice/convert.ts; docs/fidelity.md, ONLYOFFICE: Binding).
-  guidUnrecognized: { status: 400, hresult: HRESULT.format, message: 'Unrecognized Guid format.' },
-  guidDashes: { status: 400, hresult: HRESULT.format, message: 'Dashes are in the wrong position for GUID parsing.' },
-  guidInvalidChar: { status: 400, hresult: HRESULT.format, message: 'Guid string should only contain hexadecimal characters.' },
-  hexMinus: { status: 400, hresult: HRESULT.argument, message: 'String cannot contain a minus sign if the base is not 10.' },
-  hexNoDigits: { status: 400, hresult: HRESULT.format, message: 'Could not find any recognizable digits.' },
-  hexJunk: { status: 400, hresult: HRESULT.format, message: 'Additional non-parsable characters are at the end of the string.' },
-  uint32Overflow: { status: 400, hresult: HRESULT.overflow, message: 'Value was either too large or too small for a UInt32.' },
-  // ArgumentOutOfRangeException [inferred wording]; IndexOutOfRangeException; ArgumentNullException (E_POINTER).
-  hexEmpty: { status: 400, hresult: -2146233086, message: 'Index was out of range. Must be non-negative and less than the size of the collection.' },
-  indexOutOfRange: { status: 400, hresult: -2146233080, message: 'Index was outside the bounds of the array.' },
-  dateNull: { status: 400, hresult: -2147467261, message: 'Value cannot be null.\r\nParameter name: data' },
-  invalidDateShort: { status: 400, hresult: HRESULT.argument, message: 'invalid date time format' },
-  notAString: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
-  methodNotFound: { status: 404, hresult: HRESULT.httpException, message: 'Method not found' },
-  malformedBody: { status: 400, hresult: HRESULT.exception, message: 'The request body could not be read: ' },
+  guidUnrecognized: thrownByBinding('FormatException', 'Unrecognized Guid format.'),
+  guidDashes: thrownByBinding('FormatException', 'Dashes are in the wrong position for GUID parsing.'),
+  guidInvalidChar: thrownByBinding('FormatException', 'Guid string should only contain hexadecimal characters.'),
+  hexMinus: thrownByBinding('ArgumentException', 'String cannot contain a minus sign if the base is not 10.'),
+  hexNoDigits: thrownByBinding('FormatException', 'Could not find any recognizable digits.'),
+  hexJunk: thrownByBinding('FormatException', 'Additional non-parsable characters are at the end of the string.'),
+  uint32Overflow: thrownByBinding('OverflowException', 'Value was either too large or too small for a UInt32.'),
+  // ArgumentOutOfRangeException (COR_E_ARGUMENTOUTOFRANGE) [inferred wording]; IndexOutOfRangeException (COR_E_INDEXOUTOFRANGE);
+  // ArgumentNullException (E_POINTER): subclasses the DotNetException list does not name, so their HResults are given here.
+  hexEmpty: { ...thrownByBinding('ArgumentException', 'Index was out of range. Must be non-negative and less than the size of the collection.'), hresult: -2146233086 },
+  indexOutOfRange: { ...thrownByBinding('Exception', 'Index was outside the bounds of the array.'), hresult: -2146233080 },
+  dateNull: { ...thrownByBinding('ArgumentException', 'Value cannot be null.\r\nParameter name: data'), hresult: -2147467261 },
+  invalidDateShort: thrownByBinding('ArgumentException', 'invalid date time format'),
+  notAString: thrownByBinding('ArgumentException', 'Value does not fall within the expected range.'),
+  // ApiHttpHandler.DoProcess: SetError(context, new MissingMethodException("Method not found"), HttpStatusCode.NotFound).
+  methodNotFound: answered(404, 'MissingMethodException', 'Method not found'),
+  malformedBody: answered(400, 'Exception', 'The request body could not be read: '),
   // Json.NET's JsonReaderException, unwrapped from ArgumentException("Unable to deserialize json") by
   // ErrorWrapper: 400 with Json.NET's message; `Path '…', line L, position P.` follows.
-  jsonTooDeep: { status: 400, hresult: HRESULT.exception, message: `The reader's MaxDepth of ${JSON_MAX_DEPTH} has been exceeded. ` },
+  jsonTooDeep: answered(400, 'Exception', `The reader's MaxDepth of ${JSON_MAX_DEPTH} has been exceeded. `),
   // The stub's own words (the real server has no limit): line and position follow.
-  xmlTooDeep: { status: 400, hresult: HRESULT.exception, message: `The request body could not be read: its elements are nested more than ${XML_MAX_DEPTH} deep. ` },
-  bodyTooLarge: { status: 413, hresult: HRESULT.httpException, message: 'Maximum request length exceeded.' },
-  missingCredentials: { status: 400, hresult: HRESULT.argument, message: 'Value does not fall within the expected range.' },
+  xmlTooDeep: answered(400, 'Exception', `The request body could not be read: its elements are nested more than ${XML_MAX_DEPTH} deep. `),
+  // ASP.NET's HttpRequest throws HttpException("Maximum request length exceeded.").
+  bodyTooLarge: answered(413, 'HttpException', 'Maximum request length exceeded.'),
+  missingCredentials: answered(400, 'ArgumentException', 'Value does not fall within the expected range.'),
   // taskstub's own header, refused as the server refuses a bad argument; the detail says what is wrong with it.
-  invalidSession: { status: 400, hresult: HRESULT.argument, message: '' },
+  invalidSession: answered(400, 'ArgumentException', ''),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -90,9 +142,17 @@ export function errorResponse(error: OnlyofficeError, format: ResponseFormat): C
   return envelope(status, error.message, hresult, format);
 }
 
+/**
+ * The 401's content type: ApiRouteHandler.GetHttpHandler answers with ErrorHttpHandler
+ * (ASC.Api/Utils/ErrorHttpHandler.cs), whose ProcessRequest writes `Unauthorized` and never sets
+ * ContentType, so ASP.NET's HttpResponse default, text/html, goes out with the response encoding's
+ * charset (utf-8 by default) [inferred].
+ */
+export const UNAUTHORIZED_CONTENT_TYPE = 'text/html; charset=utf-8';
+
 /** 401 with the plain body `Unauthorized`, no envelope; a failed Basic header also gets the challenge. */
 export function unauthorizedResponse(basicRealm: string | undefined): CoreResponse {
-  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
+  const headers: Record<string, string> = { 'content-type': UNAUTHORIZED_CONTENT_TYPE };
   if (basicRealm !== undefined) headers['www-authenticate'] = `Basic Realm="${basicRealm}"`;
   return { status: 401, headers, body: 'Unauthorized' };
 }
@@ -102,9 +162,9 @@ export function forcedErrorResponse(status: number, format: ResponseFormat): Cor
   if (status === 401) return unauthorizedResponse(undefined);
   const known: Record<number, { message: string; hresult: number }> = {
     400: ERRORS.invalidArgument,
-    403: { message: 'Access denied.', hresult: HRESULT.security },
+    403: { message: 'Access denied.', hresult: HRESULT.SecurityException },
     404: ERRORS.methodNotFound,
   };
-  const { message, hresult } = known[status] ?? { message: STATUS_CODES[status] ?? 'Error', hresult: HRESULT.exception };
+  const { message, hresult } = known[status] ?? { message: STATUS_CODES[status] ?? 'Error', hresult: HRESULT.Exception };
   return envelope(status, message, hresult, format);
 }

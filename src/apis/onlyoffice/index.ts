@@ -4,7 +4,7 @@ import { BodyError, decodeUtf8, jsonNesting, NestingError, parseForm, parseJson,
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
-import { jsonWriter, renderByShape, shapeOf } from '../../core/render.js';
+import { jsonWriter, renderByShape, type Shape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
@@ -15,12 +15,18 @@ import { type Collected, collectPairs, jsonToXNodeValues, xmlToValues } from './
 import { createTask } from './create-task.js';
 import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, type ResponseFormat, unauthorizedResponse, XML_MAX_DEPTH } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
+import { fieldsKey, projectResponse, requestedFields } from './response-fields.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 
 /** The paths this API owns. */
 export const ONLYOFFICE_PATHS = /^\/api\/2\.0\//i;
-// Every method answers with no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format).
-const SUFFIX = /\.(json|xml|tml)$/i;
+// Every method answers with no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format),
+// in lower case only: ApiExtensionConstraint.Match looks the suffix up with List<string>.Contains (ordinal), so
+// `task.XML` matches no route, and JsonNetSerializer.IsXmlRequest compares with `==`.
+const SUFFIX = /\.(json|xml|tml)$/;
+// Writers for `?fields=` answers, one per operation and set of names (SerializerContractResolver caches a
+// contract per type and set); a bound on how many, since the names come from the caller.
+const MAX_FIELD_WRITERS = 256;
 const MAX_TOKENS = 10_000;
 
 type Operation = 'createTask' | 'authenticate';
@@ -90,6 +96,19 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   const tokenSchema = (authResponse.properties?.response?.properties?.token ?? {}) as JsonSchema;
   const shapes = { createTask: shapeOf(registry, 'onlyoffice/envelope'), authenticate: shapeOf(registry, 'onlyoffice/authentication-response') };
   const writers = { createTask: jsonWriter(shapes.createTask), authenticate: jsonWriter(shapes.authenticate) };
+  const fieldWriters = new Map<string, { shape: Shape; write: (value: Record<string, unknown>) => string }>();
+
+  /** The shape and writer for an answer trimmed by `?fields=`, made once per set of names. */
+  function projection(operation: Operation, fields: readonly string[]): { shape: Shape; write: (value: Record<string, unknown>) => string } {
+    const key = `${operation}:${fieldsKey(fields)}`;
+    let entry = fieldWriters.get(key);
+    if (!entry) {
+      if (fieldWriters.size >= MAX_FIELD_WRITERS) fieldWriters.clear();
+      const shape = projectResponse(shapes[operation], fields);
+      fieldWriters.set(key, (entry = { shape, write: jsonWriter(shape) }));
+    }
+    return entry;
+  }
   const { tokens } = ctx;
 
   function remember({ token, login }: IssuedToken): void {
@@ -108,12 +127,17 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     return credential.failedBasic ? { failedBasic: true } : 'unauthorized';
   }
 
-  /** 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out. */
-  function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat): CoreResponse {
+  /**
+   * 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out;
+   * `?fields=` trims the response object (the XML is made from the trimmed JSON, as JsonNetSerializer.RespondTo does).
+   */
+  function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat, req: CoreRequest): CoreResponse {
     const body = { count: 1, status: 0, statusCode: 201, response };
+    const fields = requestedFields(req.query);
+    const { shape, write } = fields ? projection(operation, fields) : { shape: shapes[operation], write: writers[operation] };
     return format === 'xml'
-      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(renderByShape(shapes[operation], body)) }
-      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: writers[operation](body) };
+      ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(renderByShape(shape, body)) }
+      : { status: 201, headers: { 'content-type': JSON_UTF8 }, body: write(body) };
   }
 
   /** The request checked against its schema by ajv, after conversion (for the journal's `valid` and `errors`). */
@@ -151,14 +175,20 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
       remember(issued);
       call.issued.token = issued.token;
-      return created('authenticate', response, format);
+      return created('authenticate', response, format, req);
     }
     const caller = callerOf(req);
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
     const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query));
-    const task = createTask(portal, { bound, caller, now, nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')) });
-    return created('createTask', task, format);
+    const task = createTask(portal, {
+      bound,
+      caller,
+      now,
+      nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')),
+      countTaskInCategory: (categoryId) => session.countTaskInCategory(categoryId),
+    });
+    return created('createTask', task, format, req);
   }
 
   function respond(req: CoreRequest, call: Call | undefined, format: ResponseFormat, options: HandleOptions): CoreResponse {
