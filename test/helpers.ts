@@ -32,6 +32,7 @@ export function agent(options: AppOptions = {}) {
   stub.handle = (req, flags) => {
     const result = handle(req, flags);
     if (result) produced.push(result);
+    if (result && Object.keys(req.query).some((name) => /^fields(\[\])?$/i.test(name))) trimmedByFields.add(result);
     return result;
   };
   if (ADAPTER === 'express') return request(createApp({ ...FIXED, ...options }, stub));
@@ -50,6 +51,9 @@ function responseSchema({ record, response }: CoreResult): string | undefined {
   return response.status === 201 ? 'wello/task-response' : 'wello/error';
 }
 
+// Answers trimmed by ONLYOFFICE's ?fields= leave out members the full schema requires, on purpose.
+const trimmedByFields = new WeakSet<object>();
+
 after(() => {
   const registry = createStub({ seed: 1 }).context.registry;
   for (const result of produced) {
@@ -59,6 +63,7 @@ after(() => {
     if (status === 204 || status === 0) assert.equal(body, '');
     else if (body === '') continue; // the "empty" fault
     else if (type.startsWith('application/problem+json')) continue; // the stub's own word on a bad fault header
+    else if (trimmedByFields.has(result)) continue;
     else if (status === 401 && result.record.api === 'onlyoffice') assert.equal(body, 'Unauthorized');
     else if (type.includes('xml')) assert.equal(XMLValidator.validate(body), true, body);
     else if (name) {
