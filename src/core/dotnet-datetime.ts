@@ -58,3 +58,65 @@ export function formatXmlDate({ ticks }: DotNetDateTime): string {
   const p = partsAt(ticks, 0);
   return `${p.date}T${p.time}.${p.fraction7.slice(0, 3)}Z`;
 }
+
+/** DateTime's range in Unix-epoch ticks: 0001-01-01T00:00:00 to 9999-12-31T23:59:59.9999999. */
+const MIN_TICKS = -621_355_968_000_000_000n;
+const MAX_TICKS = 2_534_023_007_999_999_999n;
+
+/**
+ * Json.NET DateTimeUtils.TryParseMicrosoftDate / TryParseDateTimeMicrosoft: `/Date(ms)/`
+ * (the JSON text `"\/Date(ms)\/"`), ms since the epoch with an optional `-`; an offset
+ * `+hh[mm]` or `-hh[mm]` after them makes the Kind Local (utc.ToLocalTime(): the offset's
+ * value is not used), else Utc.
+ */
+function parseMicrosoftDate(text: string): DotNetDateTime | undefined {
+  if (text.length < 9 || !text.startsWith('/Date(') || !text.endsWith(')/')) return undefined;
+  const inner = text.slice(6, -2);
+  // IndexOf('+', 7, …) then '-': a sign at the first place is the number's own.
+  let at = inner.indexOf('+', 1);
+  if (at < 0) at = inner.indexOf('-', 1);
+  const digits = at < 0 ? inner : inner.slice(0, at);
+  if (at >= 0 && !/^\d{2}(\d{2})?/.test(inner.slice(at + 1))) return undefined;
+  if (!/^-?\d{1,19}$/.test(digits)) return undefined;
+  const ticks = BigInt(digits) * 10_000n;
+  if (ticks < MIN_TICKS || ticks > MAX_TICKS) return undefined;
+  return new DotNetDateTime(ticks, at < 0 ? 'utc' : 'local');
+}
+
+// [assumption] The culture-invariant forms of DateTime.TryParse(s, InvariantCulture,
+// RoundtripKind) that the stub reads besides ISO 8601: month/day/year (the invariant
+// culture's short date, MM/dd/yyyy) or year/month/day, with an optional time
+// H:mm[:ss[.fffffff]] and AM/PM. DateTime.Parse reads far more (month names, RFC 1123,
+// a time alone); those are refused here (docs/fidelity.md, Known divergences).
+const INVARIANT = /^(\d{1,4})\/(\d{1,2})\/(\d{1,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(?:\s*([AaPp][Mm]))?)?$/;
+
+function parseInvariant(text: string): DotNetDateTime | undefined {
+  const m = INVARIANT.exec(text.trim());
+  if (!m) return undefined;
+  const yearFirst = m[1]!.length > 2;
+  if (!yearFirst && m[3]!.length === 3) return undefined;
+  const [year, month, day] = yearFirst ? [Number(m[1]), Number(m[2]), Number(m[3])] : [Number(m[3]), Number(m[1]), Number(m[2])];
+  // Two-digit years: GregorianCalendar.TwoDigitYearMax 2029, so 30-99 are 1930-1999.
+  const windowed = !yearFirst && m[3]!.length <= 2 ? (year < 30 ? 2000 + year : 1900 + year) : year;
+  let hour = Number(m[4] ?? 0);
+  const designator = m[8]?.toUpperCase();
+  if (designator) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (designator === 'PM' ? 12 : 0);
+  }
+  const [minute, second] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  if (windowed < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(windowed, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const fractionTicks = m[7] ? Number(m[7].padEnd(7, '0')) : 0;
+  return new DotNetDateTime(ticksFromParts({ year: windowed, month, day, hour, minute, second, fractionTicks }, 0), 'unspecified');
+}
+
+/**
+ * A JSON string for a DateTime member, as Json.NET's JsonReader.ReadDateTimeString reads
+ * it with default settings: DateTimeUtils.TryParseDateTime (`/Date(…)/`, then ISO 8601),
+ * then DateTime.TryParse with the invariant culture (ISO-like forms as parseDotNetDateTime
+ * reads them, and the forms of parseInvariant).
+ */
+export function parseJsonNetDateTime(text: string): DotNetDateTime | undefined {
+  if (text.startsWith('/')) return parseMicrosoftDate(text);
+  return parseDotNetDateTime(text) ?? parseInvariant(text);
+}

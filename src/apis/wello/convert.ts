@@ -1,7 +1,7 @@
 // Turns request values into the task's .NET types. JSON values fail with
 // Json.NET's messages, XML values with DataContractSerializer's
 // (docs/fidelity.md, Wello: Validation errors).
-import { parseDotNetDateTime } from '../../core/dotnet-datetime.js';
+import { parseDotNetDateTime, parseJsonNetDateTime } from '../../core/dotnet-datetime.js';
 import { parseGuid } from '../../core/guid.js';
 import type { Field, TaskValue } from './fields.js';
 import { locate, type ReadValue } from './json-reader.js';
@@ -28,7 +28,7 @@ function fromJsonToken(field: Field, v: ReadValue): Converted {
     case 'date': {
       if (text === undefined) return unexpected('date');
       if (text === '') return ok(null);
-      const date = parseDotNetDateTime(text);
+      const date = parseJsonNetDateTime(text);
       return date ? ok(date) : fail(`Could not convert string to DateTime: ${text}.`);
     }
     case 'integer': {

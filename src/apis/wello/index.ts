@@ -1,6 +1,6 @@
 // The Wello ServiceDesk API: routing, request and response formats, and the
 // one place where its errors become HTTP (docs/fidelity.md, Wello).
-import { BodyError, decodeUtf8 } from '../../core/body.js';
+import { BodyError } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import type { CallRecord, IssuedIds } from '../../core/record.js';
@@ -10,6 +10,7 @@ import type { StubContext } from '../../context.js';
 import { basicLogin } from './auth.js';
 import { createWelloTask } from './create-task.js';
 import { createDirectory } from './directory.js';
+import { decodeJsonBody, decodeXmlBody, selectCharacterEncoding } from './encoding.js';
 import { errorResponse, forcedError, invalidModel, methodNotAllowed, type ModelState, notFound, unsupportedMediaType, WelloError } from './errors.js';
 import { emptyTask, taskFields } from './fields.js';
 import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
@@ -56,7 +57,8 @@ export function createWelloApi(ctx: StubContext): Api {
     if (!JSON_TYPES.has(type) && !XML_TYPES.has(type)) throw unsupportedMediaType(type || 'application/octet-stream');
     let text: string;
     try {
-      text = decodeUtf8(req.body);
+      const encoding = selectCharacterEncoding(header(req.headers, 'content-type'));
+      text = JSON_TYPES.has(type) ? decodeJsonBody(req.body, encoding) : decodeXmlBody(req.body, encoding);
     } catch (error) {
       if (error instanceof BodyError) return { values: new Map(), modelState: [['task', error.message]], parsed: false };
       throw error;
