@@ -19,6 +19,9 @@ export function add(collected: Collected, name: string, value: string): void {
 
 /** The query string's values, then the body's (GetRequestParams: `collection.Add(request.QueryString)` first). */
 export function collectRequest(query: Record<string, string>, body: Collected): Collected {
+  let empty = true;
+  for (const name in query) if (Object.hasOwn(query, name)) empty = false;
+  if (empty) return body;
   const collected: Collected = new Map();
   for (const name in query) if (Object.hasOwn(query, name)) add(collected, name, query[name]!);
   for (const [key, values] of body) for (const value of values) add(collected, key, value);
@@ -43,6 +46,8 @@ interface JsonNetDate {
   /** The fraction of the second in 100 ns ticks (0-9,999,999). */
   fraction: number;
   kind: 'utc' | 'local' | 'unspecified';
+  /** `yyyy-MM-ddTHH:mm:ss` when the clock time is written back as read (no zone shift, no hour 24): no Date needed. */
+  head?: string;
 }
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
@@ -110,6 +115,8 @@ function parseIso(s: string): JsonNetDate | undefined {
     }
   }
   if (i !== s.length) return undefined;
+  // The usual case, a Z or no zone before hour 24: the date is written back with the same clock time.
+  if (hour !== 24 && (zone === 'utc' || zone === undefined)) return { ms: 0, fraction, kind: zone === 'utc' ? 'utc' : 'unspecified', head: s.slice(0, 19) };
   let ms = utcMs(year, month, day, hour === 24 ? 0 : hour, minute, second) + (hour === 24 ? 86_400_000 : 0);
   if (zone === 'utc') return { ms, fraction, kind: 'utc' };
   if (zone === undefined) return { ms, fraction, kind: 'unspecified' };
@@ -152,6 +159,7 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 export function xmlConvertDate(date: JsonNetDate): string {
   const d = new Date(date.ms);
   const text =
+    date.head ??
     `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
     `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
   const fraction = date.fraction === 0 ? '' : `.${pad(date.fraction, 7).replace(/0+$/, '')}`;
@@ -227,8 +235,13 @@ export function jsonToXNodeValues(body: Record<string, unknown>): Collected {
   for (const name in body) {
     if (!Object.hasOwn(body, name) || name.startsWith('@') || name.startsWith('#') || name.startsWith('$') || name === '?xml') continue;
     const value = body[name];
-    const items = Array.isArray(value) ? value : [value];
-    const texts = items.map(leafText);
+    if (!Array.isArray(value)) {
+      // One element (the usual flat body): added when it has no child elements.
+      const text = leafText(value);
+      if (text !== undefined) add(collected, name, text);
+      continue;
+    }
+    const texts = value.map(leafText);
     // A group of several elements counts only if none has children ("simple collection"); one alone if it has none.
     // Otherwise only bracketed names (`title[a]`) are added, which no parameter has: the name stays absent.
     if (texts.every((t) => t !== undefined)) for (const t of texts) add(collected, name, t!);

@@ -75,7 +75,10 @@ const HEX = /^[0-9a-f]*$/i;
  * and no dash, the `X` form. Each failure has its own .NET message. The value
  * is written as the lower-case `D` form.
  */
+const D_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function toGuid(raw: string): Converted<string> {
+  if (D_FORM.test(raw)) return { ok: true, value: raw.toLowerCase() }; // the usual form, nothing to trim
   const text = trim(raw);
   if (text.length === 0) return fail('guidUnrecognized');
   if (text.includes('-')) {
