@@ -371,6 +371,64 @@ describe('the journal reads entries by id, by age and by session', () => {
     assert.deepEqual([journal.evicted(), journal.evicted('even'), journal.evicted('odd')], [4, 4, 0], "odd's 2 evictions left the total with it");
   });
 
+  it('adds, session evictions and clears in any order: what is shown and every count match a model of the ring (model-based)', () => {
+    type Command = { kind: 'add'; session: string } | { kind: 'evictSession'; session: string } | { kind: 'clear'; session?: string };
+    const session = fc.constantFrom('a', 'b', 'c', 'd');
+    const command: fc.Arbitrary<Command> = fc.oneof(
+      { weight: 8, arbitrary: fc.record({ kind: fc.constant('add' as const), session }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('evictSession' as const), session }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const), session: fc.option(session, { nil: undefined }) }, { requiredKeys: ['kind'] }) },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(command, { maxLength: 200 }), (limit, commands) => {
+        const journal = createJournal(limit, noRecheck);
+        // The ring's slots, oldest first: an evicted session's entries keep their slots until the ring drops them.
+        let slots: { id: number; session: string; dead: boolean }[] = [];
+        const evicted = new Map<string, number>();
+        let total = 0;
+        let id = 0;
+        const count = (s: string, n: number) => {
+          evicted.set(s, (evicted.get(s) ?? 0) + n);
+          total += n;
+        };
+        for (const c of commands) {
+          if (c.kind === 'add') {
+            if (slots.length === limit) {
+              const old = slots.shift()!;
+              if (!old.dead) count(old.session, 1);
+            }
+            journal.add({ ...fieldsFor(1), session: c.session });
+            slots.push({ id: ++id, session: c.session, dead: false });
+          } else if (c.kind === 'evictSession') {
+            const mine = slots.filter((slot) => slot.session === c.session && !slot.dead);
+            for (const slot of mine) slot.dead = true;
+            count(c.session, mine.length);
+            journal.evictSession(c.session);
+            journal.sessionMade(c.session);
+          } else {
+            journal.clear(c.session);
+            if (c.session === undefined) {
+              slots = [];
+              evicted.clear();
+              total = 0;
+            } else {
+              slots = slots.filter((slot) => !slot.dead && slot.session !== c.session);
+              total -= evicted.get(c.session) ?? 0;
+              evicted.delete(c.session);
+            }
+          }
+          const shown = slots.filter((slot) => !slot.dead);
+          assert.deepEqual(journal.entries().map((e) => [e.id, e.session]), shown.map((slot) => [slot.id, slot.session]), `after ${JSON.stringify(c)}`);
+          assert.equal(journal.size, shown.length);
+          assert.equal(journal.evicted(), total);
+          for (const s of ['a', 'b', 'c', 'd']) assert.equal(journal.evicted(s), evicted.get(s) ?? 0, `evicted(${s}) after ${JSON.stringify(c)}`);
+          for (const slot of slots) assert.equal(journal.get(slot.id)?.id, slot.dead ? undefined : slot.id);
+        }
+      }),
+      { numRuns: 500, seed: 17 },
+    );
+  });
+
   it('keeps the eviction counts of at most evictedSessionsKept evicted sessions (the oldest evicted are forgotten)', () => {
     const journal = createJournal(100, noRecheck, { evictedSessionsKept: 2 });
     for (const session of ['s1', 's2', 's3']) journal.add({ ...fieldsFor(1), session });

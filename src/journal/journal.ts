@@ -77,6 +77,14 @@ function unreadableEntry(id: number, session: string, error: unknown): StoredEnt
   return { id, session, time: 0n as StoredEntry['time'], request, result: { response: { status: 0, headers: {}, body: '' }, record }, durationMs: 0, unreadable: reasonOf(error) };
 }
 
+interface SessionTally {
+  held: number;
+  evicted: number;
+  /** At most the id of its oldest entry held (not moved when that one is dropped), and the id of its newest: where evictSession looks. */
+  first: number;
+  last: number;
+}
+
 export function createJournal(limit: number, recheck: Recheck, options: JournalOptions = {}): Journal {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--journal-limit must be a positive integer, not ${limit}`);
   const { maxBytes = Number.POSITIVE_INFINITY, evictedSessionsKept = 10_000 } = options;
@@ -95,10 +103,25 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
   const writer = new ByteWriter();
   let nextId = 1;
   let evictedTotal = 0;
-  // Per session; bounded: a key is a session held by the session store, or one of the newest
-  // `evictedSessionsKept` evicted ones (`departed`, oldest first; sessionMade takes one back out).
-  const evictedBySession = new Map<string, number>();
+  // Per session: how many of its entries are held and how many were evicted. Bounded: a key is a
+  // session with entries held, or one of the newest `evictedSessionsKept` evicted ones (`departed`,
+  // oldest first; sessionMade takes one back out).
+  const tallies = new Map<string, SessionTally>();
   const departed = new Set<string>();
+  // The last session added to: calls come in runs of one session, and a run then skips the lookup.
+  let lastSession: string | undefined;
+  let lastTally: SessionTally | undefined;
+  function tallyOf(session: string): SessionTally {
+    if (session === lastSession) return lastTally!;
+    let tally = tallies.get(session);
+    if (!tally) tallies.set(session, (tally = { held: 0, evicted: 0, first: 0, last: 0 }));
+    lastSession = session;
+    return (lastTally = tally);
+  }
+  function forget(session: string): void {
+    tallies.delete(session);
+    if (session === lastSession) lastSession = lastTally = undefined;
+  }
   const listeners = new Set<JournalListener>();
   const emit = (event: JournalEvent) => {
     for (const listener of listeners) listener(event);
@@ -167,9 +190,10 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
     const slot = ring.slot(0);
     if (dead[slot] === 1) deadCount--;
     else {
-      const old = sessions[slot]!;
+      const tally = tallies.get(sessions[slot]!)!;
+      tally.held--;
+      tally.evicted++;
       evictedTotal++;
-      evictedBySession.set(old, (evictedBySession.get(old) ?? 0) + 1);
     }
     ring.shift();
   }
@@ -225,12 +249,15 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
       ids[slot] = entry.id;
       sessions[slot] = entry.session;
       dead[slot] = 0;
+      const tally = tallyOf(entry.session);
+      if (tally.held++ === 0) tally.first = entry.id;
+      tally.last = entry.id;
       if (listeners.size > 0) emit({ kind: 'added', entry });
       return entry;
     },
     entries: (session) => calls(session).map((call) => call.entry()),
     calls,
-    evicted: (session) => (session === undefined ? evictedTotal : (evictedBySession.get(session) ?? 0)),
+    evicted: (session) => (session === undefined ? evictedTotal : (tallies.get(session)?.evicted ?? 0)),
     clear(session) {
       version++;
       const kept = ring.retain((k) => session !== undefined && dead[ring.slot(k)] === 0 && sessions[ring.slot(k)] !== session);
@@ -245,11 +272,12 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
       });
       if (session === undefined) {
         evictedTotal = 0;
-        evictedBySession.clear();
+        tallies.clear();
+        lastSession = lastTally = undefined;
         departed.clear();
       } else {
-        evictedTotal -= evictedBySession.get(session) ?? 0;
-        evictedBySession.delete(session);
+        evictedTotal -= tallies.get(session)?.evicted ?? 0;
+        forget(session);
         departed.delete(session);
       }
       emit(session === undefined ? { kind: 'cleared' } : { kind: 'cleared', session });
@@ -258,27 +286,29 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
       departed.delete(session);
     },
     evictSession(session) {
-      // A scan of the slots (at most `limit`), made only when the session store evicts a session.
+      const tally = tallies.get(session);
+      if (!tally) return;
+      // Its entries lie between its first and last ids (a session used once: one slot), found by age until all are.
       let count = 0;
-      for (let k = 0; k < ring.size; k++) {
+      for (let k = firstAbove(tally.first, true), end = firstAbove(tally.last, true); k <= end && k < ring.size && count < tally.held; k++) {
         const slot = ring.slot(k);
         if (dead[slot] === 0 && sessions[slot] === session) {
           dead[slot] = 1;
           count++;
         }
       }
-      const before = evictedBySession.get(session) ?? 0;
-      if (count + before === 0) return;
       version++;
       deadCount += count;
       evictedTotal += count;
-      evictedBySession.set(session, before + count);
+      tally.held = 0;
+      tally.evicted += count;
+      if (tally.evicted === 0) return forget(session);
       departed.delete(session);
       departed.add(session);
       if (departed.size > evictedSessionsKept) {
         const [oldest] = departed;
         departed.delete(oldest!);
-        evictedBySession.delete(oldest!);
+        if (tallies.get(oldest!)?.held === 0) forget(oldest!);
       }
       // The live page drops the session's rows, as it does when a session is cleared.
       if (count > 0) emit({ kind: 'cleared', session });
