@@ -97,15 +97,16 @@ export function createJournal(limit: number, recheck: Recheck, options: JournalO
   const ids = new Float64Array(limit);
   let sessions: string[] = new Array<string>(limit);
   // Entries of an evicted session: counted as evicted at once, invisible to every read, and left in the
-  // ring until it drops them (removing them there would compact the whole buffer on every session eviction).
+  // ring, slot and bytes, until it drops them as the oldest (removing them there would compact the
+  // whole buffer on every session eviction; a least recently used session's entries are mostly old).
   let dead = new Uint8Array(limit);
   let deadCount = 0;
   const writer = new ByteWriter();
   let nextId = 1;
   let evictedTotal = 0;
-  // Per session: how many of its entries are held and how many were evicted. Bounded: a key is a
-  // session with entries held, or one of the newest `evictedSessionsKept` evicted ones (`departed`,
-  // oldest first; sessionMade takes one back out).
+  // Per session: how many of its entries are held and how many were evicted. Bounded by the session
+  // store (--max-sessions): a key is a session it holds, or one of the newest `evictedSessionsKept` it
+  // evicted (`departed`, oldest first; sessionMade takes one back out).
   const tallies = new Map<string, SessionTally>();
   const departed = new Set<string>();
   // The last session added to: calls come in runs of one session, and a run then skips the lookup.
