@@ -382,12 +382,14 @@ await yargs(hideBin(process.argv))
         .option('journal-max-bytes', {
           type: 'string',
           default: DEFAULT_JOURNAL_MAX_BYTES,
+          defaultDescription: DEFAULT_JOURNAL_MAX_BYTES,
           coerce: journalMaxBytes,
           describe: 'The journal\'s byte budget, e.g. 256mb: past it the oldest calls are evicted',
         })
         .option('max-sessions', {
           type: 'string',
           default: String(DEFAULT_MAX_SESSIONS),
+          defaultDescription: String(DEFAULT_MAX_SESSIONS),
           coerce: (value: string) => positiveInteger('--max-sessions', value),
           describe: 'How many X-Stub-Session sessions are kept; past it the least recently used is evicted, its calls with it',
         })
