@@ -11,7 +11,11 @@ import { contractOrder, readDataContract, XSI } from '../src/apis/wello/data-con
 import { decodeJsonBody, decodeXmlBody, selectCharacterEncoding } from '../src/apis/wello/encoding.js';
 import { negotiate } from '../src/apis/wello/negotiate.js';
 import { createStub } from '../src/stub.js';
-import { agent, FIXED, WELLO_AUTH } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { taskFields } from '../src/apis/wello/fields.js';
+import { readXmlTask } from '../src/apis/wello/read-task.js';
+import type { JsonSchema } from '../src/core/schemas.js';
+import { agent, FIXED, WELLO_AUTH, welloSeedXml } from './helpers.js';
 
 const PATH = '/api/Task';
 
@@ -168,6 +172,13 @@ describe('Wello XML data contract (DataContractSerializer: XmlObjectSerializerRe
       }),
       { seed: 20261201, numRuns: 300 },
     );
+  });
+
+  it('reads all 23 members of the seed\'s XML sample: the seed writes them in contract order (seed lines 174-198)', () => {
+    const fields = taskFields(JSON.parse(readFileSync(new URL('../schemas/wello/task.schema.json', import.meta.url), 'utf8')) as JsonSchema);
+    const read = readXmlTask(welloSeedXml(), fields);
+    assert.deepEqual(read.modelState, []);
+    assert.equal(read.values.size, 23);
   });
 
   it('over HTTP: a member in a default namespace is not read, so a subject there is missing (400 The subject field is required.)', async () => {
