@@ -23,7 +23,7 @@ export function namedSession(req: Request, inBody?: string): string | undefined 
     ['the X-Stub-Session header', header, 'X-Stub-Session'],
     ['the body', inBody, 'the body\'s session'],
   ];
-  const named = given.filter((given): given is [string, string, string] => given[1] !== undefined);
+  const named = given.filter((one): one is [string, string, string] => one[1] !== undefined);
   for (const [, name, label] of named) {
     const problem = sessionNameProblem(name, label);
     if (problem !== undefined) throw invalid(problem);
