@@ -1,7 +1,7 @@
 // Turns request bytes into values. Each parser reports failure as data (a
 // BodyError) so that each API can answer in its own error shape.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { PREDEFINED_ENTITIES, readFlatXml, type XmlElement, type XmlElements } from './flat-xml.js';
+import { PREDEFINED_ENTITIES, readFlatXml, readFlatXmlElements, type XmlElement, type XmlElements } from './flat-xml.js';
 
 export class BodyError extends Error {
   constructor(
@@ -377,10 +377,10 @@ function orderedElement(node: OrderedNode): { qualified: string; attributes: [st
  */
 export function parseXmlElements(text: string, maxDepth?: number): XmlElements {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
-  const elements: XmlElement[] = [];
-  if (readFlatXml(text, safeName, elements)) {
+  const flat = readFlatXmlElements(text, safeName);
+  if (flat) {
     checkReferences(text);
-    return { root: elements[0]!, children: elements.slice(1) };
+    return flat;
   }
   return parseXmlElementsFully(text, maxDepth);
 }

@@ -94,10 +94,23 @@ export interface XmlElements {
 /**
  * The document as parseXml would give it, or undefined when it is not a flat
  * document this scanner reads. Call only after the DOCTYPE and reference checks.
- * Given `elements`, it also receives the root and then its children, in
- * document order (left partly filled when the answer is undefined).
  */
-export function readFlatXml(text: string, safeName: (name: string) => string, elements?: XmlElement[]): { rootName: string; root: XmlNode } | undefined {
+export function readFlatXml(text: string, safeName: (name: string) => string): { rootName: string; root: XmlNode } | undefined {
+  return scan(text, safeName, undefined);
+}
+
+/**
+ * The same document as parseXmlElements would give it (the root, then its
+ * children in document order), or undefined when it is not flat; the object
+ * tree is not built. Call only after the DOCTYPE and reference checks.
+ */
+export function readFlatXmlElements(text: string, safeName: (name: string) => string): XmlElements | undefined {
+  const elements: XmlElement[] = [];
+  return scan(text, safeName, elements) ? { root: elements[0]!, children: elements.slice(1) } : undefined;
+}
+
+/** Both readers' scan: with `elements`, it fills them instead of building the tree (whose root is then ''). */
+function scan(text: string, safeName: (name: string) => string, elements: XmlElement[] | undefined): { rootName: string; root: XmlNode } | undefined {
   // Line ends are normalized to \n by XML parsers; a document with \r is left to the full one.
   if (text.includes('\r')) return undefined;
   DECLARATION.lastIndex = 0;
@@ -139,7 +152,10 @@ export function readFlatXml(text: string, safeName: (name: string) => string, el
       value = withAttributes(content, child.attributes);
       position = after + end[0].length;
     }
-    if (elements) elements.push({ qualified: safeName(child.qualified), attributes: child.written, text: content });
+    if (elements) {
+      elements.push({ qualified: safeName(child.qualified), attributes: child.written, text: content });
+      continue;
+    }
     const name = safeName(localName(child.qualified));
     const existing = children[name];
     if (existing === undefined) children[name] = value;
@@ -148,8 +164,9 @@ export function readFlatXml(text: string, safeName: (name: string) => string, el
   }
   const close = /^<\/([^\s>]+)\s*>/.exec(text.slice(position, position + 256));
   if (!close || close[1] !== root.qualified || !rest(position + close[0].length)) return undefined;
-  const hasChildren = Object.keys(children).length > 0;
+  const hasChildren = elements ? elements.length > 1 : Object.keys(children).length > 0;
   if (!hasChildren) return undefined; // <task>  </task> and the like: rare, and the slow path knows them
+  if (elements) return { rootName, root: '' };
   // Keys in fast-xml-parser's order: the children, the text, the attributes.
   const node: Record<string, XmlNode | XmlNode[]> = { ...children, ...(whitespace === '' ? {} : { '#text': whitespace }), ...root.attributes };
   return { rootName, root: node as XmlNode };
