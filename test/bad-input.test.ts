@@ -146,23 +146,26 @@ describe('wrong types and huge strings in every field', () => {
   const app = agent();
   const { registry } = createStub({ seed: 1 }).context;
   const fieldsOf = (name: string) => Object.keys(registry.get(name).properties ?? {}).sort();
-  const ONLYOFFICE_WRONG: Record<string, unknown> = {
-    title: { an: 'object' },
-    description: ['a', 'list'],
-    deadline: 'not a date',
-    responsibleId: 'not-a-guid',
-    categoryId: 'abc',
-    contactId: 'abc',
-    entityType: { an: 'object' },
-    entityId: 'abc',
-    isNotify: 'maybe',
-    alertValue: 'abc',
+  // ONLYOFFICE reads JSON through Json.NET into XML first (ApiArgumentBuilder.GetRequestParams): an array gives its
+  // items as repeated values (the first wins) and an object with members gives no value for its own name, so for the
+  // string fields there is no wrong JSON type; they are answered as the real server answers them.
+  const ONLYOFFICE_WRONG: Record<string, { value: unknown; status: number }> = {
+    title: { value: { an: 'object' }, status: 400 }, // no value: title is missing
+    description: { value: ['a', 'list'], status: 201 }, // "a"
+    deadline: { value: 'not a date', status: 400 },
+    responsibleId: { value: 'not-a-guid', status: 400 },
+    categoryId: { value: 'abc', status: 400 },
+    contactId: { value: 'abc', status: 400 },
+    entityType: { value: { an: 'object' }, status: 201 }, // no value: no entity type given
+    entityId: { value: 'abc', status: 400 },
+    isNotify: { value: 'maybe', status: 400 },
+    alertValue: { value: 'abc', status: 400 },
   };
-  for (const [field, value] of Object.entries(ONLYOFFICE_WRONG)) {
-    it(`ONLYOFFICE ${field} = ${JSON.stringify(value)} → 400 in the error envelope`, async () => {
+  for (const [field, { value, status }] of Object.entries(ONLYOFFICE_WRONG)) {
+    it(`ONLYOFFICE ${field} = ${JSON.stringify(value)} → ${status}${status === 400 ? ' in the error envelope' : ', read as Json.NET\'s XML gives it'} (docs/fidelity.md, ONLYOFFICE: Binding)`, async () => {
       const res = await app.post(PATHS.onlyoffice).set(TOKEN).send({ ...VALID, [field]: value });
-      assert.equal(res.status, 400, res.text);
-      SHAPES.onlyoffice(res);
+      assert.equal(res.status, status, res.text);
+      if (status === 400) SHAPES.onlyoffice(res);
     });
   }
 
