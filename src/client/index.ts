@@ -6,6 +6,7 @@ import type { Matcher } from '../journal/matcher.js';
 import type { Mismatch, NearMiss } from '../journal/matcher.js';
 import { diffSubset, isSubset } from '../journal/subset.js';
 import type { StubState } from '../generated/admin/state.js';
+import { networkErrorReason } from '../core/network-error.js';
 
 export type { JournalEntry, Matcher, NearMiss, StubState };
 
@@ -68,27 +69,6 @@ export class AdminApiError extends Error {
     super(message);
     this.name = 'AdminApiError';
   }
-}
-
-/** Node's fetch says only "fetch failed"; the socket's error code, in its cause, says why. */
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'the connection closed before an answer',
-};
-
-function unreachableReason(error: unknown): string {
-  const cause = (error as { cause?: unknown }).cause as { code?: string; message?: string; errors?: { code?: string }[] } | undefined;
-  // "localhost" tries ::1 and 127.0.0.1: an AggregateError holds one error per address.
-  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
-  if (code) return REASONS[code] ?? code;
-  return cause?.message ?? (error as Error).message;
 }
 
 const plural = (n: number) => `${n} ${n === 1 ? 'request' : 'requests'}`;
@@ -177,7 +157,7 @@ export function connect(url: string, options: ConnectOptions = {}): TaskstubClie
       });
       text = await res.text();
     } catch (error) {
-      throw new StubUnreachableError(base, unreachableReason(error), { cause: error });
+      throw new StubUnreachableError(base, networkErrorReason(error), { cause: error });
     }
     let data: unknown;
     try {

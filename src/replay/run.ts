@@ -10,6 +10,7 @@ import { type Difference, diffSubset } from '../journal/subset.js';
 import { compilePattern } from '../journal/pattern.js';
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import type { LoadedScenario, Scenario } from './scenarios.js';
+import { networkErrorReason } from '../core/network-error.js';
 
 type Step = Scenario['steps'][number];
 
@@ -153,26 +154,10 @@ function pick(body: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
 }
 
-/** fetch says only "fetch failed"; the socket's error code, in its cause, says why. */
-const NETWORK_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'the connection closed before an answer',
-};
-
 /** Why a request got no answer, in words: the timeout that aborted it, else the socket's error. */
 function noAnswerReason(error: unknown, signal: AbortSignal, timeoutMs: number): string {
   if (signal.aborted) return `no answer within ${timeoutMs} ms (--timeout)`;
-  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
-  // "localhost" tries ::1 and 127.0.0.1: an AggregateError holds one error per address.
-  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
-  return (code && (NETWORK_REASONS[code] ?? code)) || (cause?.message ?? (error as Error).message);
+  return networkErrorReason(error);
 }
 
 /** The challenge taskstub's admin API sends with its 401 (src/admin/token.ts). */
