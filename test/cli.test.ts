@@ -6,7 +6,7 @@ import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, startCli } from './cli-helpers.js';
+import { runCli, runProcess, startCli } from './cli-helpers.js';
 import { fixturesWith, ROOT, TOKEN, VALID } from './helpers.js';
 
 describe('taskstub serve (README, Command line)', () => {
@@ -170,15 +170,7 @@ function consumerProject(): string {
   return dir;
 }
 
-async function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
+const run = (command: string, args: string[], cwd: string) => runProcess(command, args, { cwd });
 
 describe('taskstub --version', () => {
   it(`prints taskstub's own version (${PROJECT_VERSION}) when installed in a project of another version, from src/ (tsx)`, async () => {

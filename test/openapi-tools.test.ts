@@ -3,13 +3,12 @@
 // openapi-typescript and type-checked by tsc, with real answers of the stub
 // (a create of each API, a forced 503) written as values of the generated types.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { runProcess } from './cli-helpers.js';
 import { listening, ROOT, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
 const BIN = {
@@ -22,15 +21,7 @@ const BIN = {
 const QUIET_ENV = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' };
 
 /** Runs a package's JS bin with this Node (no npx, no shell) in `cwd`. */
-async function run(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env: QUIET_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
+const run = (bin: string, args: string[], cwd: string) => runProcess(process.execPath, [bin, ...args], { cwd, env: QUIET_ENV });
 
 interface RedoclyReport {
   totals: { errors: number; warnings: number; ignored: number };
