@@ -126,26 +126,42 @@ function matchAccept(sorted: readonly AcceptRange[], formatter: Formatter): (Mat
 
 const better = (current: Match | undefined, candidate: Match | undefined) => (candidate && (!current || candidate.q > current.q) ? candidate : current);
 
-const DEFAULT: ResponseFormat = { kind: 'json', mediaType: 'application/json' };
+const DEFAULT: ResponseFormat = Object.freeze({ kind: 'json', mediaType: 'application/json' });
+
+/** The format chosen for an Accept header and a request media type, by the rules above. */
+function negotiateAccept(accept: string, requestType: string): ResponseFormat {
+  const sorted = acceptRanges(accept).sort(compareRanges);
+  const best: (Match | undefined)[] = [undefined, undefined, undefined];
+  let requestMatch: Match | undefined;
+  for (const formatter of FORMATTERS) {
+    const match = matchAccept(sorted, formatter);
+    if (match) best[match.rank] = better(best[match.rank], match);
+    else if (!requestMatch && formatter.mediaTypes.includes(requestType)) requestMatch = { formatter, mediaType: requestType, q: 1 };
+  }
+  const chosen = better(better(best[Rank.Literal], best[Rank.SubtypeRange]), best[Rank.AllRange]) ?? requestMatch;
+  if (chosen) return Object.freeze({ kind: chosen.formatter.kind, mediaType: chosen.mediaType });
+  return DEFAULT;
+}
+
+// A client sends the same Accept and Content-Type on every call: the choice is kept
+// (bounded) so that the create path does not parse and sort the header each time.
+const CHOSEN = new Map<string, ResponseFormat>();
+const CHOSEN_MAX = 256;
 
 export function negotiate(headers: RequestHeaders): ResponseFormat {
   const accept = header(headers, 'accept');
+  const requestType = mediaType(header(headers, 'content-type'));
   if (accept) {
-    const sorted = acceptRanges(accept).sort(compareRanges);
-    const best: (Match | undefined)[] = [undefined, undefined, undefined];
-    let requestMatch: Match | undefined;
-    const requestType = mediaType(header(headers, 'content-type'));
-    for (const formatter of FORMATTERS) {
-      const match = matchAccept(sorted, formatter);
-      if (match) best[match.rank] = better(best[match.rank], match);
-      else if (!requestMatch && formatter.mediaTypes.includes(requestType)) requestMatch = { formatter, mediaType: requestType, q: 1 };
+    const key = `${requestType}\u0000${accept}`;
+    let format = CHOSEN.get(key);
+    if (format === undefined) {
+      format = negotiateAccept(accept, requestType);
+      if (CHOSEN.size >= CHOSEN_MAX) CHOSEN.clear();
+      CHOSEN.set(key, format);
     }
-    const chosen = better(better(best[Rank.Literal], best[Rank.SubtypeRange]), best[Rank.AllRange]) ?? requestMatch;
-    if (chosen) return { kind: chosen.formatter.kind, mediaType: chosen.mediaType };
-    return DEFAULT;
+    return format;
   }
   // No Accept: the request's media type, else the first formatter.
-  const requestType = mediaType(header(headers, 'content-type'));
   for (const formatter of FORMATTERS) if (formatter.mediaTypes.includes(requestType)) return { kind: formatter.kind, mediaType: requestType };
   return DEFAULT;
 }
