@@ -237,12 +237,12 @@ export const DTD_PROHIBITED =
 const UNSAFE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 const safeName = (name: string) => (UNSAFE_NAMES.has(name) ? `#unsafe:${name}` : name);
 
-const xmlParser = new XMLParser({
+/** How both XML parsers read: values as text, nothing resolved beyond the predefined entities. */
+const XML_READING = {
   transformTagName: safeName,
   transformAttributeName: safeName,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
@@ -256,7 +256,9 @@ const xmlParser = new XMLParser({
   // words); the parser's default of 100 refused Wello documents that
   // DataContractSerializer reads (its MaxDepth is 256).
   maxNestedTags: 1000,
-});
+} as const;
+
+const xmlParser = new XMLParser({ ...XML_READING, removeNSPrefix: true });
 
 /** References outside CDATA sections and comments, where & is only text. */
 const REFERENCE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);/g;
@@ -344,22 +346,7 @@ export type { XmlElement, XmlElements } from './flat-xml.js';
 
 // The same reading as xmlParser, in document order and with prefixes kept: what
 // a DataContract reader needs (member order and namespaces decide what it reads).
-const orderedParser = new XMLParser({
-  preserveOrder: true,
-  transformTagName: safeName,
-  transformAttributeName: safeName,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  processEntities: true,
-  htmlEntities: true,
-  maxNestedTags: 1000,
-});
+const orderedParser = new XMLParser({ ...XML_READING, preserveOrder: true, removeNSPrefix: false });
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 
