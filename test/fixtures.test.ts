@@ -5,7 +5,7 @@ import { createStub } from '../src/stub.js';
 import { agent, fixturesWith, TOKEN, VALID } from './helpers.js';
 
 describe('fixtures', () => {
-  it('ship the 12 standard categories (ids 1..12, sortOrder 1..12, with icons) and the seed\'s user 9924256A-739C-462b-AF15-E652A3B1B6EB (API-NOTES API 1, Default categories)', () => {
+  it('ship the 12 standard categories (ids 1..12, sortOrder 1..12, with icons) and the seed\'s user 9924256A-739C-462b-AF15-E652A3B1B6EB (docs/fidelity.md, ONLYOFFICE: Default categories)', () => {
     const { onlyoffice } = createStub({ seed: 1 }).context.fixtures;
     assert.deepEqual(onlyoffice.categories.map((c) => c.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     assert.deepEqual(onlyoffice.categories.map((c) => c.sortOrder), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -21,7 +21,7 @@ describe('fixtures', () => {
     assert.equal(res.body.response.category.title, 'Custom');
   });
 
-  it('a portal in another time zone reads zone-less deadlines in it and writes every date with its +hh:mm offset (API-NOTES API 1, Dates)', async () => {
+  it('a portal in another time zone reads zone-less deadlines in it and writes every date with its +hh:mm offset (docs/fidelity.md, ONLYOFFICE: Dates)', async () => {
     const dir = fixturesWith((data) => ((data.portal as { utcOffsetMinutes: number }).utcOffsetMinutes = 180));
     const res = await agent({ fixtures: dir, clock: '2026-11-24T10:00:00Z' }).post('/api/2.0/crm/task').set(TOKEN).send({ ...VALID, deadline: '2026-12-01T09:00:00' });
     assert.equal(res.body.response.created, '2026-11-24T13:00:00.0000000+03:00');

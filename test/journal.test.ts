@@ -228,7 +228,7 @@ describe('clear, reset and state, per session', () => {
     assert.equal((await app.get('/__admin/health')).body.clock, 'real');
   });
 
-  it('PUT /__admin/state refuses a clock outside .NET DateTime\'s years 1-9999 (API-NOTES API 1 Dates) and then changes nothing', async () => {
+  it('PUT /__admin/state refuses a clock outside .NET DateTime\'s years 1-9999 (docs/fidelity.md, ONLYOFFICE: Dates) and then changes nothing', async () => {
     const app = agent();
     for (const clock of ['0000-01-01T00:00:00Z', '+010000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z']) {
       const put = await app.put('/__admin/state').send({ id2Next: 9, clock });

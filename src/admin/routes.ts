@@ -1,4 +1,4 @@
-// The /__admin API (DESIGN, Admin API): the journal, verification, state and
+// The /__admin API (README, admin API): the journal, verification, state and
 // health. Input is checked against schemas/admin/*; errors are problem+json.
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import type { Verification } from '../generated/admin/verify.js';

@@ -1,7 +1,7 @@
 import { type Clock, SessionClock } from './clock.js';
 import { createGenerator, createWords, deriveSeed, type Generator, guidFromWords } from './rng.js';
 
-/** The id counters the APIs keep; each session has its own (DESIGN, Sessions). */
+/** The id counters the APIs keep; each session has its own (README, Sessions). */
 export type CounterName = 'onlyofficeTaskId' | 'welloId2';
 
 export interface Session {
