@@ -168,6 +168,11 @@ const onlyofficeRequest = (name: string): Json => ({
 // ErrorHttpHandler sets no ContentType: ASP.NET's default text/html (docs/fidelity.md, ONLYOFFICE: Authentication).
 const ONLYOFFICE_UNAUTHORIZED = { 'text/html': { schema: { type: 'string', const: 'Unauthorized' } } };
 
+// Every error of the table but the two a create cannot give (an unknown route's, the authentication's): the
+// binding, CreateTask's checks and the body's limits, so a new error code is declared without a second list.
+const NOT_FROM_CREATE = new Set(['methodNotFound', 'missingCredentials']);
+const ONLYOFFICE_CREATE_ERRORS = Object.fromEntries(Object.entries(ONLYOFFICE_ERRORS).filter(([code]) => !NOT_FROM_CREATE.has(code))) as ErrorTable;
+
 function onlyofficeCreate(suffix: Suffix): Json {
   const error = onlyofficeBody(suffix, 'onlyoffice/error');
   return {
@@ -175,7 +180,7 @@ function onlyofficeCreate(suffix: Suffix): Json {
       tags: ['ONLYOFFICE CRM'],
       operationId: `onlyofficeCreateTask${SUFFIX_ID[suffix]}`,
       summary: `Create task${suffix ? ` (${suffix})` : ''}`,
-      description: `Creates a task. ${formatNote(suffix)} Checks in the real order: entityType, categoryId <= 0, unknown category (404), missing title or deadline, unconvertible values.`,
+      description: `Creates a task. ${formatNote(suffix)} Binding first (a value that does not convert is a 400), then CreateTask's checks in the real order: entityType, categoryId <= 0, unknown category (404), missing title or deadline.`,
       parameters: STUB_HEADERS,
       security: [{ onlyofficeToken: [] }, { onlyofficeBasic: [] }, { onlyofficeBearer: [] }, { onlyofficeCookie: [] }],
       requestBody: onlyofficeRequest('onlyoffice/create-task-request'),
@@ -184,7 +189,7 @@ function onlyofficeCreate(suffix: Suffix): Json {
         '401': { description: 'No credential of the real forms (or X-Stub-Fault: 401): the plain body Unauthorized, no envelope', content: ONLYOFFICE_UNAUTHORIZED },
         ...faultResponses(error),
         ...withProblem400(
-          errorResponses(ONLYOFFICE_ERRORS, ['invalidArgument', 'invalidDate', 'notAnInteger', 'intOverflow', 'notAGuid', 'notABoolean', 'malformedBody', 'categoryNotFound', 'bodyTooLarge'], error),
+          errorResponses(ONLYOFFICE_CREATE_ERRORS, Object.keys(ONLYOFFICE_CREATE_ERRORS), error),
         ),
       }),
     },
@@ -207,7 +212,7 @@ function onlyofficeAuthenticate(suffix: Suffix): Json {
         '201': { description: 'The token and its expiry, in the envelope', content: onlyofficeBody(suffix, 'onlyoffice/authentication-response') },
         '401': { description: 'Only with X-Stub-Fault: 401 (this route needs no credential): the plain body Unauthorized', content: ONLYOFFICE_UNAUTHORIZED },
         ...faultResponses(error),
-        ...withProblem400(errorResponses(ONLYOFFICE_ERRORS, ['missingCredentials', 'malformedBody', 'bodyTooLarge'], error)),
+        ...withProblem400(errorResponses(ONLYOFFICE_ERRORS, ['missingCredentials', 'malformedBody', 'jsonTooDeep', 'xmlTooDeep', 'bodyTooLarge', 'invalidSession'], error)),
       }),
     },
   };
