@@ -300,6 +300,11 @@ function checkReferences(text: string): void {
 
 export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
 
+/** A DOCTYPE or ENTITY is refused before anything is read: no external entity (XXE), no entity expansion. */
+function refuseDtd(text: string): void {
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
+}
+
 /**
  * Parses an XML document into { rootName, root }. A DOCTYPE is refused before
  * anything is read, so neither external entities (XXE) nor entity expansion
@@ -307,7 +312,7 @@ export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
  * rest the validator and the full parser, with the same result.
  */
 export function parseXml(text: string, maxDepth?: number): { rootName: string; root: XmlNode } {
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
+  refuseDtd(text);
   const flat = readFlatXml(text, safeName);
   if (flat) {
     checkReferences(text);
@@ -363,7 +368,7 @@ function orderedElement(node: OrderedNode): { qualified: string; attributes: [st
  * well-formedness, references); flat documents take the fast scanner.
  */
 export function parseXmlElements(text: string, maxDepth?: number): XmlElements {
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new BodyError('dtd', DTD_PROHIBITED);
+  refuseDtd(text);
   const flat = readFlatXmlElements(text, safeName);
   if (flat) {
     checkReferences(text);
