@@ -2,8 +2,6 @@
 // API's request schema allows? It asks a throwaway stub for the same check the
 // journal records for every call, so the answer is exactly the server's.
 import { extname } from 'node:path';
-import { OnlyofficeError } from './apis/onlyoffice/errors.js';
-import { BodyError, parseForm, parseJson, parseXml } from './core/body.js';
 import type { RequestError } from './core/record.js';
 import { createStub } from './stub.js';
 
@@ -40,44 +38,6 @@ function contentType(api: ApiChoice, kind: BodyKind): string {
   return kind === 'xml' ? ROUTES[api].xmlType : 'application/x-www-form-urlencoded';
 }
 
-/** The top-level fields of a body, read by the server's own readers (names in any letter case, as its binder matches them). */
-function topLevelFields(kind: BodyKind, text: string): Record<string, unknown> {
-  try {
-    if (kind === 'form') return parseForm(text);
-    if (kind === 'json') {
-      const value = parseJson(text);
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-    }
-    const { root } = parseXml(text);
-    return typeof root === 'object' ? (root as Record<string, unknown>) : {};
-  } catch (error) {
-    if (error instanceof BodyError) return {};
-    throw error;
-  }
-}
-
-function fieldValue(fields: Record<string, unknown>, name: string): string | undefined {
-  const key = Object.keys(fields).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key === undefined ? undefined : fields[key];
-  const first = Array.isArray(value) ? (value[0] as unknown) : value;
-  return typeof first === 'string' || typeof first === 'number' || typeof first === 'boolean' ? String(first) : undefined;
-}
-
-// The journal's check words a bad ApiDateTime as ajv does; the server answers
-// `invalid date time format: <value>` (create-task.ts, check 4). validate says
-// what the server says, from the same error table.
-const API_DATETIME_FORMAT = 'must match format "api-datetime"';
-
-function serverWording(api: ApiChoice, kind: BodyKind, text: string, errors: RequestError[]): RequestError[] {
-  if (api !== 'onlyoffice' || !errors.some((e) => e.message === API_DATETIME_FORMAT)) return errors;
-  const fields = topLevelFields(kind, text);
-  return errors.map((error) => {
-    if (error.message !== API_DATETIME_FORMAT) return error;
-    const value = fieldValue(fields, error.path.slice(1));
-    return value === undefined ? error : { path: error.path, message: new OnlyofficeError('invalidDate', value).message };
-  });
-}
-
 export function validateRequestBody(api: ApiChoice, text: string, kind: BodyKind = bodyKind('', text)): RequestError[] {
   const stub = createStub({ auth: 'off', seed: 0, clock: '2000-01-01T00:00:00Z', journalLimit: 1 });
   const route = ROUTES[api];
@@ -89,5 +49,6 @@ export function validateRequestBody(api: ApiChoice, text: string, kind: BodyKind
     body: Buffer.from(text),
   });
   if (!result) return [{ path: '', message: 'no API answered' }];
-  return serverWording(api, kind, text, result.record.errors);
+  // The journal's check: binding failures in the server's own words (ApiArgumentBuilder), then the schema's.
+  return result.record.errors;
 }
