@@ -11,6 +11,7 @@ import { createRequestLogger, type RequestLogger } from './log.js';
 import { bodyLimitBytes, createStubServer, shutDown, type Shutdown } from './server.js';
 import { createStub, DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, journalMaxBytes, type Stub } from './stub.js';
 import { DEFAULT_MAX_SESSIONS } from './core/sessions.js';
+import { DEFAULT_MAX_TASKS } from './store/task-table.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
 import { parseClockOption } from './core/clock.js';
 import { DEFAULT_TIMEOUT_MS as DEFAULT_REPLAY_TIMEOUT_MS } from './replay/defaults.js';
@@ -29,6 +30,7 @@ interface ServeArgs {
   'journal-limit': number;
   'journal-max-bytes': number;
   'max-sessions': number;
+  'max-tasks': number;
   'journal-file': string | undefined;
   'shutdown-grace': number;
   'journal-secrets': boolean;
@@ -148,6 +150,7 @@ function serve(args: ServeArgs): void {
     journalLimit: args['journal-limit'],
     journalMaxBytes: args['journal-max-bytes'],
     maxSessions: args['max-sessions'],
+    maxTasks: args['max-tasks'],
     journalFile: args['journal-file'],
     journalSecrets: args['journal-secrets'],
   });
@@ -392,6 +395,13 @@ await yargs(hideBin(process.argv))
           defaultDescription: String(DEFAULT_MAX_SESSIONS),
           coerce: (value: string) => positiveInteger('--max-sessions', value),
           describe: 'How many X-Stub-Session sessions are kept; past it the least recently used is evicted, its calls with it',
+        })
+        .option('max-tasks', {
+          type: 'string',
+          default: String(DEFAULT_MAX_TASKS),
+          defaultDescription: String(DEFAULT_MAX_TASKS),
+          coerce: (value: string) => positiveInteger('--max-tasks', value),
+          describe: 'How many created tasks one session keeps per API (for reading back); a create past it answers 507 until a reset',
         })
         .option('journal-file', { type: 'string', describe: 'Append every call to this JSON Lines file' })
         .option('journal-secrets', { type: 'boolean', default: false, describe: 'Show credentials (Authorization, cookies) unmasked in the journal and its exports' })

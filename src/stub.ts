@@ -8,11 +8,13 @@ import { CallClock, createClock, formatIso, parseClockOption } from './core/cloc
 import { header, type CoreRequest } from './core/http.js';
 import type { CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
-import { createSessionStore, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER } from './core/sessions.js';
+import { DEFAULT_MAX_SESSIONS, DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER } from './core/sessions.js';
 import { parseBody, showEntry } from './journal/entry.js';
 import { openJournalFile, type JournalFileStatus } from './journal/file.js';
-import { createJournal, type Journal } from './journal/journal.js';
-import { createFaultQueue, type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
+import type { Journal } from './journal/journal.js';
+import { createMemoryStore } from './store/memory.js';
+import type { Store } from './store/store.js';
+import { type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
 import type { StubState } from './generated/admin/state.js';
 import type { AuthMode, StubContext } from './context.js';
 import { DEFAULT_FIXTURES_DIR, loadFixtures } from './fixtures.js';
@@ -42,6 +44,8 @@ export interface StubOptions {
   taskIdBase?: number;
   /** The first Wello id2 of every session (default 1). */
   id2Base?: number;
+  /** The most tasks one session holds on one API (default 10000); a create past it is refused in the API's error shape. */
+  maxTasks?: number;
 }
 
 /** What the core decided about one call: the answer, what to record, and what the adapter must do. */
@@ -54,6 +58,8 @@ export interface StubResult extends CoreResult {
 
 export interface Stub {
   readonly context: StubContext;
+  /** Everything remembered between calls: sessions, journal, faults, tokens, tasks. */
+  readonly store: Store;
   readonly seed: number;
   readonly journal: Journal;
   /** --journal-secrets: credentials are shown in the journal's views. */
@@ -114,33 +120,34 @@ export function createStub(options: StubOptions = {}): Stub {
   const fixturesDir = options.fixtures ?? DEFAULT_FIXTURES_DIR;
   // The global clock: --clock, and the default session's; other sessions follow it unless they set their own.
   const globalClock = createClock(options.clock === undefined ? undefined : parseClockOption(options.clock));
+  // ONLYOFFICE owns /api/2.0/ and is asked first; Wello answers the rest of /api/.
+  const buildApis = (): Api[] => [createOnlyofficeApi(context), createWelloApi(context)];
+  let apis: Api[] = [];
+  const store = createMemoryStore({
+    seed,
+    bases: { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 },
+    clock: globalClock,
+    journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
+    journal: { maxBytes: journalMaxBytes(options.journalMaxBytes) },
+    maxSessions,
+    maxTasks: options.maxTasks,
+    // A call whose check the API deferred is checked again, by the API that answered it, when it is read.
+    check(name, operation, request) {
+      const api = apis.find((a) => a.name === name);
+      if (!api?.check) throw new Error(`the ${name} API recorded a deferred check it cannot make`);
+      return api.check(operation, request);
+    },
+  });
+  const { journal, faults } = store;
   const context: StubContext = {
     registry,
-    sessions: createSessionStore(seed, { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 }, globalClock, {
-      max: maxSessions,
-      // An evicted session is forgotten as a reset forgets it; its calls count as evicted.
-      onEvict(name) {
-        journal.evictSession(name);
-        faults.clear(name);
-      },
-      // A session made again keeps the count of its calls evicted before.
-      onMake: (name) => journal.sessionMade(name),
-    }),
+    store,
+    sessions: store.sessions,
     clock: new CallClock(globalClock),
     fixtures: loadFixtures(registry, fixturesDir),
     auth: options.auth ?? 'required',
-    tokens: new Map(),
   };
-  // ONLYOFFICE owns /api/2.0/ and is asked first; Wello answers the rest of /api/.
-  const buildApis = (): Api[] => [createOnlyofficeApi(context), createWelloApi(context)];
-  let apis = buildApis();
-  // A call whose check the API deferred is checked again, by the API that answered it, when it is read.
-  const journal = createJournal(options.journalLimit ?? DEFAULT_JOURNAL_LIMIT, (name, operation, request) => {
-    const api = apis.find((a) => a.name === name);
-    if (!api?.check) throw new Error(`the ${name} API recorded a deferred check it cannot make`);
-    return api.check(operation, request);
-  }, { maxBytes: journalMaxBytes(options.journalMaxBytes), evictedSessionsKept: maxSessions });
-  const faults = createFaultQueue();
+  apis = buildApis();
   const journalSecrets = options.journalSecrets ?? false;
   const file = options.journalFile === undefined ? undefined : openJournalFile(options.journalFile);
 
@@ -179,6 +186,7 @@ export function createStub(options: StubOptions = {}): Stub {
 
   return {
     context,
+    store,
     seed,
     journal,
     journalSecrets,
@@ -209,11 +217,7 @@ export function createStub(options: StubOptions = {}): Stub {
       file?.append(() => showEntry(entry, journalSecrets));
       return result;
     },
-    reset(session) {
-      journal.clear(session);
-      faults.clear(session);
-      context.sessions.reset(session);
-    },
+    reset: (session) => store.reset(session),
     state(session) {
       // A read: an unknown session is shown as it would start, and not made.
       const s = context.sessions.view(session);

@@ -133,6 +133,9 @@ export function createAdminRouter(stub: Stub): Router {
       journal: { entries: stub.journal.size, limit: stub.journal.limit, evicted: stub.journal.evicted(), bytes: stub.journal.bytes, maxBytes: stub.journal.maxBytes },
       // Named sessions (the default one is always kept and not counted); evicted: least recently used, to stay within max.
       sessions: { count: stub.context.sessions.size, max: stub.context.sessions.max, evicted: stub.context.sessions.evicted },
+      // Created tasks in all sessions; full: session and API pairs whose next create is refused (--max-tasks) until a reset.
+      tasks: stub.store.taskHealth(),
+      store: stub.store.kind,
       ...(journalFile ? { journalFile } : {}),
       memory: memory(),
     });

@@ -1,8 +1,16 @@
 import { type Clock, SessionClock } from './clock.js';
 import { createGenerator, createWords, deriveSeed, type Generator, guidFromWords } from './rng.js';
+import type { ApiName } from './record.js';
+import { createTaskTable, DEFAULT_MAX_TASKS, type StoredTask, type TaskTable } from '../store/task-table.js';
 
 /** The id counters the APIs keep; each session has its own (README, Sessions). */
 export type CounterName = 'onlyofficeTaskId' | 'welloId2';
+
+/** Which API's tasks a table holds, and what it counts them by (e.g. ONLYOFFICE's category, for `relativeItemsCount`). One constant per API. */
+export interface TaskKind<T extends StoredTask> {
+  readonly api: ApiName;
+  readonly index?: (task: T) => number | string | undefined;
+}
 
 export interface Session {
   readonly name: string;
@@ -16,11 +24,10 @@ export interface Session {
   next(counter: CounterName): number;
   peek(counter: CounterName): number;
   set(counter: CounterName, value: number): void;
-  /**
-   * Counts one ONLYOFFICE task saved in this category and returns how many this session has saved there,
-   * that one included: the category's `relativeItemsCount` (docs/fidelity.md, ONLYOFFICE: The task in the response).
-   */
-  countTaskInCategory(categoryId: number): number;
+  /** The tasks this session created on one API (made on first use, forgotten with the session). */
+  tasks<T extends StoredTask>(kind: TaskKind<T>): TaskTable<T>;
+  /** The task tables this session has made, for health: each API's held tasks. */
+  taskTables(): readonly TaskTable<StoredTask>[];
 }
 
 export const DEFAULT_SESSION = 'default';
@@ -36,15 +43,18 @@ class StoredSession implements Session {
   readonly #counters: Record<CounterName, number>;
   readonly #word: () => number;
   #generator: Generator | undefined;
-  // Made on the first create, forgotten with the session (reset, eviction) as the tasks it stands for.
-  #tasksPerCategory: Map<number, number> | undefined;
+  readonly #maxTasks: number;
+  // Made on the first create on each API, forgotten with the session (reset, eviction).
+  #tasks: Map<ApiName, TaskTable<StoredTask>> | undefined;
 
   constructor(
     readonly name: string,
     seed: number,
     bases: Record<CounterName, number>,
     globalClock: Clock,
+    maxTasks: number,
   ) {
+    this.#maxTasks = maxTasks;
     this.clock = name === DEFAULT_SESSION ? globalClock : new SessionClock(globalClock);
     this.#seed = seed;
     this.#counters = { ...bases };
@@ -75,16 +85,20 @@ class StoredSession implements Session {
     this.#counters[counter] = value;
   }
 
-  countTaskInCategory(categoryId: number): number {
-    const counts = (this.#tasksPerCategory ??= new Map());
-    const count = (counts.get(categoryId) ?? 0) + 1;
-    counts.set(categoryId, count);
-    return count;
+  tasks<T extends StoredTask>(kind: TaskKind<T>): TaskTable<T> {
+    const tables = (this.#tasks ??= new Map());
+    let table = tables.get(kind.api) as TaskTable<T> | undefined;
+    if (!table) tables.set(kind.api, (table = createTaskTable<T>({ limit: this.#maxTasks, index: kind.index })) as unknown as TaskTable<StoredTask>);
+    return table;
+  }
+
+  taskTables(): readonly TaskTable<StoredTask>[] {
+    return this.#tasks ? [...this.#tasks.values()] : [];
   }
 }
 
-export function createSession(name: string, seed: number, bases: Record<CounterName, number>, globalClock: Clock): Session {
-  return new StoredSession(name, seed, bases, globalClock);
+export function createSession(name: string, seed: number, bases: Record<CounterName, number>, globalClock: Clock, maxTasks = DEFAULT_MAX_TASKS): Session {
+  return new StoredSession(name, seed, bases, globalClock, maxTasks);
 }
 
 export interface SessionStore {
@@ -108,8 +122,10 @@ export interface SessionStore {
   view(name: string): Session;
   /** The clock of this session, without making the session when it has none yet. */
   clockOf(name: string): Clock;
-  /** Forgets one session (its counters, random stream and own clock) or all; the global clock is kept. */
+  /** Forgets one session (its counters, random stream, own clock and tasks) or all; the global clock is kept. */
   reset(name?: string): void;
+  /** The tasks held in every session, and how many tables are full. */
+  taskHealth(): { held: number; maxPerSession: number; full: number };
 }
 
 export interface SessionStoreOptions {
@@ -119,6 +135,8 @@ export interface SessionStoreOptions {
   onEvict?: (name: string) => void;
   /** Told the name of each named session made, before any eviction its making causes. */
   onMake?: (name: string) => void;
+  /** The most tasks a session holds on one API (default DEFAULT_MAX_TASKS). */
+  maxTasks?: number;
 }
 
 /**
@@ -132,6 +150,8 @@ export function createSessionStore(seed: number, bases: Record<CounterName, numb
   const max = options.max ?? DEFAULT_MAX_SESSIONS;
   if (!Number.isInteger(max) || max < 1) throw new Error(`--max-sessions must be a positive integer, not ${max}`);
   const { onEvict, onMake } = options;
+  const maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
+  if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new Error(`--max-tasks must be a positive integer, not ${maxTasks}`);
   // The default session is kept apart: it is never evicted and not counted.
   let defaultSession: Session | undefined;
   // Named sessions, least recently used first: a use moves a session to the end (a Map keeps insertion order), so
@@ -141,7 +161,7 @@ export function createSessionStore(seed: number, bases: Record<CounterName, numb
   let latest: Session | undefined;
   let evicted = 0;
 
-  const make = (name: string) => createSession(name, seed, bases, clock);
+  const make = (name: string) => createSession(name, seed, bases, clock, maxTasks);
   function find(name: string): Session | undefined {
     return name === DEFAULT_SESSION ? defaultSession : sessions.get(name);
   }
@@ -184,6 +204,17 @@ export function createSessionStore(seed: number, bases: Record<CounterName, numb
         evicted = 0;
       } else if (name === DEFAULT_SESSION) defaultSession = undefined;
       else sessions.delete(name);
+    },
+    taskHealth() {
+      let held = 0;
+      let full = 0;
+      const all = defaultSession ? [defaultSession, ...sessions.values()] : sessions.values();
+      for (const session of all)
+        for (const table of session.taskTables()) {
+          held += table.size;
+          if (!table.room()) full++;
+        }
+      return { held, maxPerSession: maxTasks, full };
     },
   };
 }

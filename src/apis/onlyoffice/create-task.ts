@@ -5,14 +5,15 @@ import type { Bound } from './binder.js';
 import { OnlyofficeError } from './errors.js';
 import { formatApiDateTime, parseApiDateTime } from './api-datetime.js';
 import type { EntityType, Portal, PortalUser } from './portal.js';
+import type { OnlyofficeTaskEntity } from './task-entity.js';
 
 export interface CreateTaskInput {
   bound: Bound;
   caller: PortalUser;
   now: Ticks;
   nextTaskId: () => number;
-  /** Counts the saved task in its category; returns how many tasks the category now has. */
-  countTaskInCategory: (categoryId: number) => number;
+  /** Saves the task (SaveOrUpdateTask); returns how many tasks its category holds now, this one included. */
+  save: (task: OnlyofficeTaskEntity) => number;
 }
 
 function entityTypeOf(value: unknown): EntityType | undefined {
@@ -21,7 +22,7 @@ function entityTypeOf(value: unknown): EntityType | undefined {
 }
 
 /** The created task as a TaskWrapper object, not yet ordered or trimmed. */
-export function createTask(portal: Portal, { bound, caller, now, nextTaskId, countTaskInCategory }: CreateTaskInput): Record<string, unknown> {
+export function createTask(portal: Portal, { bound, caller, now, nextTaskId, save }: CreateTaskInput): Record<string, unknown> {
   // Binding runs before the method body (ApiManager.InvokeMethod calls BuildCallingArguments first): a value
   // that did not convert is the answer, before any check below (docs/fidelity.md, ONLYOFFICE: Binding).
   const bindingFailure = bound.failures[0];
@@ -50,18 +51,35 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId, cou
   // RelativeItemsCount is ListItemDao.GetRelativeItemsCount(TaskCategory, id): a count of crm_task rows in the
   // category, read after the save, so it includes this task (CRMApi.Tasks.cs, CreateTask; CRMApi.ListItem.cs).
   const id = nextTaskId();
+  const responsibleId = v.responsibleId as string | undefined;
+  const contactId = (v.contactId as number | undefined) ?? 0;
+  const saved = save({
+    id,
+    title,
+    description: (v.description as string | undefined) ?? null,
+    deadline: String(deadlineTicks),
+    responsibleId: responsibleId ?? '00000000-0000-0000-0000-000000000000',
+    categoryId,
+    contactId,
+    entityType: entityType ?? null,
+    entityId,
+    alertValue: (v.alertValue as number | undefined) ?? 0,
+    isClosed: false,
+    createdBy: caller.id,
+    created: String(now),
+  });
   // A fixture's relativeItemsCount stands for the tasks the portal held before the stub started.
-  const relativeItemsCount = (category.relativeItemsCount ?? 0) + countTaskInCategory(categoryId);
+  const relativeItemsCount = (category.relativeItemsCount ?? 0) + saved;
 
   return {
     createBy: caller,
     created: formatApiDateTime(now, portal.utcOffsetMinutes),
-    contact: portal.contact((v.contactId as number | undefined) ?? 0),
+    contact: portal.contact(contactId),
     title,
     description: v.description,
     deadLine: formatApiDateTime(deadlineTicks, portal.utcOffsetMinutes),
     alertValue: v.alertValue,
-    responsible: portal.userById(v.responsibleId as string | undefined),
+    responsible: portal.userById(responsibleId),
     isClosed: false,
     category: { ...category, relativeItemsCount },
     entity: entityTitle === undefined ? undefined : { entityType, entityId, entityTitle },

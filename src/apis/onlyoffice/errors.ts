@@ -113,6 +113,9 @@ export const ERRORS = {
   missingCredentials: answered(400, 'ArgumentException', 'Value does not fall within the expected range.'),
   // taskstub's own header, refused as the server refuses a bad argument; the detail says what is wrong with it.
   invalidSession: answered(400, 'ArgumentException', ''),
+  // taskstub's own bound on the tasks a session holds (--max-tasks; the portal has none): 507 Insufficient
+  // Storage, the server's capacity rather than the request's fault; the detail says how to go on.
+  taskLimit: answered(507, 'Exception', ''),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

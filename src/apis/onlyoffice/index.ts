@@ -9,7 +9,7 @@ import type { JsonSchema } from '../../core/schemas.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
 import { readCredential } from './auth.js';
-import { authenticate, type IssuedToken } from './authentication.js';
+import { authenticate } from './authentication.js';
 import { type Bound, bindParameters } from './binder.js';
 import { type Collected, collectPairs, jsonToXNodeValues, xmlToValues } from './collect.js';
 import { createTask } from './create-task.js';
@@ -17,6 +17,8 @@ import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, ty
 import { createPortal, type PortalUser } from './portal.js';
 import { fieldsKey, projectResponse, requestedFields } from './response-fields.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
+import { ONLYOFFICE_TASKS } from './task-entity.js';
+import { TaskLimitError } from '../../store/task-table.js';
 
 /** The paths this API owns. */
 export const ONLYOFFICE_PATHS = /^\/api\/2\.0\//i;
@@ -27,7 +29,6 @@ const SUFFIX = /\.(json|xml|tml)$/;
 // Writers for `?fields=` answers, one per operation and set of names (SerializerContractResolver caches a
 // contract per type and set); a bound on how many, since the names come from the caller.
 const MAX_FIELD_WRITERS = 256;
-const MAX_TOKENS = 10_000;
 
 type Operation = 'createTask' | 'authenticate';
 const isOperation = (name: string): name is Operation => name === 'createTask' || name === 'authenticate';
@@ -109,18 +110,13 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     }
     return entry;
   }
-  const { tokens } = ctx;
-
-  function remember({ token, login }: IssuedToken): void {
-    if (tokens.size >= MAX_TOKENS) tokens.delete(tokens.keys().next().value!);
-    tokens.set(token, login);
-  }
+  const { tokens } = ctx.store;
 
   function callerOf(req: CoreRequest): PortalUser | 'unauthorized' | { failedBasic: true } {
     const credential = readCredential(req.headers);
     if (credential.kind === 'basic') return portal.userByLogin(credential.login) ?? portal.owner;
     if (credential.kind === 'token') {
-      const login = tokens.get(credential.token);
+      const login = tokens.loginOf(credential.token);
       return (login && portal.userByLogin(login)) || portal.owner;
     }
     if (ctx.auth === 'off') return portal.owner;
@@ -173,7 +169,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     if (call.operation === 'authenticate') {
       const bound = (call.bound = bindParameters(schemas.authenticate, readFields(req), req.query));
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
-      remember(issued);
+      tokens.remember(issued.token, issued.login);
       call.issued.token = issued.token;
       return created('authenticate', response, format, req);
     }
@@ -181,12 +177,20 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
     const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query));
+    const tasks = session.tasks(ONLYOFFICE_TASKS);
     const task = createTask(portal, {
       bound,
       caller,
       now,
-      nextTaskId: () => (call.issued.taskId = session.next('onlyofficeTaskId')),
-      countTaskInCategory: (categoryId) => session.countTaskInCategory(categoryId),
+      nextTaskId: () => {
+        // A full session is refused before it draws an id: failed calls use none.
+        if (!tasks.room()) throw new TaskLimitError(tasks.limit);
+        return (call.issued.taskId = session.next('onlyofficeTaskId'));
+      },
+      save: (task) => {
+        tasks.put(task);
+        return tasks.countIn(task.categoryId);
+      },
     });
     return created('createTask', task, format, req);
   }
@@ -201,6 +205,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       return run(call, req, format);
     } catch (error) {
       if (error instanceof OnlyofficeError) return errorResponse(error, format);
+      if (error instanceof TaskLimitError) return errorResponse(new OnlyofficeError('taskLimit', error.message), format);
       if (error instanceof BodyError) return errorResponse(new OnlyofficeError('malformedBody', error.message), format);
       throw error;
     }

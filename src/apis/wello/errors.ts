@@ -18,6 +18,9 @@ export const ERRORS = {
   unknownForeignKey: { status: 422, message: 'The value of a foreign key does not exist: ' },
   // taskstub's own header (X-Stub-Session) refused; the detail is the whole message.
   invalidSession: { status: 400, message: '' },
+  // taskstub's own bound on the tasks a session holds (--max-tasks; the real service has none): 507 Insufficient
+  // Storage, the server's capacity rather than the request's fault; the detail is the whole message.
+  taskLimit: { status: 507, message: '' },
   // ASP.NET's words for an unhandled exception when error details are off.
   serverError: { status: 500, message: 'An error has occurred.' },
 } as const;

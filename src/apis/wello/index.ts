@@ -17,6 +17,8 @@ import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
 import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
 import { taskJsonWriter, taskXmlWriter } from './serialize.js';
 import { modelErrors } from './validate-task.js';
+import { type StoredWelloTask, WELLO_TASKS } from './task-store.js';
+import { TaskLimitError } from '../../store/task-table.js';
 
 // ASP.NET routes are case-insensitive (docs/fidelity.md, Wello: Route and format).
 /** The paths this API owns, once ONLYOFFICE's are taken out. */
@@ -75,6 +77,9 @@ export function createWelloApi(ctx: StubContext): Api {
     if (modelState.length > 0) throw invalidModel(modelState);
 
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
+    const tasks = session.tasks(WELLO_TASKS);
+    // A full session is refused before it draws an id: failed calls use none.
+    if (!tasks.room()) throw new WelloError('taskLimit', new TaskLimitError(tasks.limit).message);
     const task = createWelloTask(directory, {
       empty,
       values: read.values,
@@ -87,6 +92,7 @@ export function createWelloApi(ctx: StubContext): Api {
         return guid;
       },
     });
+    tasks.put(task as StoredWelloTask);
     const location = `http://${header(req.headers, 'host') ?? 'localhost'}/api/Task(${String(task.id)})`;
     if (prefersNoContent(req)) return { status: 204, headers: { location }, body: '' };
     const body = format.kind === 'xml' ? writeXml(task) : writeJson(task);
