@@ -10,6 +10,12 @@ export type CounterName = 'onlyofficeTaskId' | 'welloId2';
 export interface TaskKind<T extends StoredTask> {
   readonly api: ApiName;
   readonly index?: (task: T) => number | string | undefined;
+  /**
+   * The tasks a new session starts with (from the fixtures); none when absent. Called when the session's table is
+   * made, and must return new objects each time: a session changes its own tasks, never another's. More than
+   * --max-tasks of them fail that session's calls with the API's 507.
+   */
+  readonly initial?: () => readonly T[];
 }
 
 export interface Session {
@@ -88,7 +94,11 @@ class StoredSession implements Session {
   tasks<T extends StoredTask>(kind: TaskKind<T>): TaskTable<T> {
     const tables = (this.#tasks ??= new Map());
     let table = tables.get(kind.api) as TaskTable<T> | undefined;
-    if (!table) tables.set(kind.api, (table = createTaskTable<T>({ limit: this.#maxTasks, index: kind.index })) as unknown as TaskTable<StoredTask>);
+    if (!table) {
+      table = createTaskTable<T>({ limit: this.#maxTasks, index: kind.index });
+      for (const task of kind.initial?.() ?? []) table.put(task);
+      tables.set(kind.api, table as unknown as TaskTable<StoredTask>);
+    }
     return table;
   }
 
