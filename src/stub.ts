@@ -6,7 +6,7 @@ import bytes from 'bytes';
 import type { Api, HandleOptions } from './core/api.js';
 import { CallClock, createClock, formatIso, parseClockOption } from './core/clock.js';
 import { header, type CoreRequest } from './core/http.js';
-import type { CoreResult } from './core/record.js';
+import type { ApiName, CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
 import { DEFAULT_MAX_SESSIONS, DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER } from './core/sessions.js';
 import { parseBody, showEntry } from './journal/entry.js';
@@ -65,6 +65,8 @@ export interface Stub {
   /** --journal-secrets: credentials are shown in the journal's views. */
   readonly journalSecrets: boolean;
   readonly faults: FaultQueue;
+  /** The tasks a session holds on one API, each as the API's JSON (empty for a session not held: reading makes none). */
+  storedTasks(session: string, api: ApiName): string[];
   /** Whether an API answers requests to this path. */
   owns(path: string): boolean;
   /** The answer to an API request, recorded in the journal; undefined when no API owns the path. */
@@ -192,6 +194,11 @@ export function createStub(options: StubOptions = {}): Stub {
     journalSecrets,
     faults,
     owns: (path) => apis.some((a) => a.owns(path)),
+    storedTasks(session, name) {
+      const held = store.sessions.find(session);
+      const api = apis.find((a) => a.name === name);
+      return held && api ? api.storedTasks(held) : [];
+    },
     handle(req, flags = {}) {
       const api = apis.find((a) => a.owns(req.path));
       if (!api) return undefined;

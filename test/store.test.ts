@@ -97,3 +97,43 @@ describe('stored tasks per session', () => {
 function lower(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
+
+describe('GET /__admin/tasks and the client helpers', () => {
+  it('lists each API\'s stored tasks of the session named, oldest first; reading makes no session', async () => {
+    const api = agent();
+    await api.post('/api/2.0/crm/task').set(TOKEN).set('X-Stub-Session', 's1').send(VALID).expect(201);
+    const wello = await api.post('/api/Task').set(WELLO_AUTH).set('X-Stub-Session', 's1').send(WELLO_TASK).expect(201);
+    const listed = await api.get('/__admin/tasks?session=s1').expect(200);
+    assert.equal(listed.body.session, 's1');
+    assert.deepEqual(listed.body.onlyoffice.map((t: { id: number; title: string }) => [t.id, t.title]), [[1, VALID.title]]);
+    assert.deepEqual(listed.body.wello, [wello.body]);
+    const onlyWello = await api.get('/__admin/tasks').set('X-Stub-Session', 's1').query({ api: 'wello' }).expect(200);
+    assert.deepEqual(Object.keys(onlyWello.body), ['session', 'wello']);
+    const before = (await api.get('/__admin/health')).body.sessions.count;
+    assert.deepEqual((await api.get('/__admin/tasks?session=never').expect(200)).body, { session: 'never', onlyoffice: [], wello: [] });
+    assert.equal((await api.get('/__admin/health')).body.sessions.count, before);
+  });
+
+  it('refuses an unknown api or query parameter with a 400 problem', async () => {
+    const api = agent();
+    const bad = await api.get('/__admin/tasks?api=jira').expect(400);
+    assert.match(bad.body.detail ?? bad.body.title, /onlyoffice or wello/);
+    await api.get('/__admin/tasks?sesion=x').expect(400);
+  });
+
+  it('the typed client reads its session\'s tasks', async () => {
+    const { listening } = await import('./helpers.js');
+    const { connect } = await import('../src/client/index.js');
+    const server = await listening();
+    try {
+      const client = connect(server.url, { session: 'client-tasks' });
+      const created = await fetch(`${server.url}/api/Task`, { method: 'POST', headers: { ...WELLO_AUTH, ...client.headers, 'Content-Type': 'application/json' }, body: JSON.stringify(WELLO_TASK) });
+      const body = await created.json();
+      assert.deepEqual(await client.welloTasks(), [body]);
+      assert.deepEqual(await client.onlyofficeTasks(), []);
+      assert.deepEqual(await connect(server.url).welloTasks(), []);
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import type { QueuedFault } from '../generated/admin/queued-fault.js';
 import { ClockError } from '../core/clock.js';
 import { explainErrors } from '../core/schema-errors.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
+import type { ApiName } from '../core/record.js';
 import type { Stub } from '../stub.js';
 import { jsonNesting } from '../core/body.js';
 import { showEntry, SHOWN_DEPTH, type StoredEntry } from '../journal/entry.js';
@@ -15,6 +16,8 @@ import type { JournalCall } from '../journal/journal.js';
 import { compileMatcher, type Matcher, MatcherError, nearMisses, viewOf } from '../journal/matcher.js';
 import { patternBudget, PatternCostError, requestBudget } from '../journal/pattern.js';
 import { openApiDocument, requestOrigin } from '../openapi.js';
+import { changeProviderState, ProviderStateError, type ProviderStateChange } from '../pact/provider-states.js';
+import { pactFileName, pactNameProblem, toPact } from '../pact/export.js';
 import { addLiveRoutes } from './live.js';
 import { sendReadme, sendWelcome } from './welcome.js';
 import { invalid, matcherProblem, Problem, sendProblem } from './problem.js';
@@ -63,13 +66,13 @@ export function createAdminRouter(stub: Stub): Router {
   }
 
   /** A matcher from ?session= (or X-Stub-Session) &api=&method=&path=&status=, checked like a JSON one. */
-  function queryMatcher(req: Request): Matcher {
+  function queryMatcher(req: Request, extraQuery: readonly string[] = []): Matcher {
     const matcher: Record<string, unknown> = {};
     const session = namedSession(req);
     if (session !== undefined) matcher.session = session;
     // A misspelt filter would otherwise be ignored and list every call.
-    const unknown = Object.keys(req.query).find((name) => !LISTING_QUERY.includes(name));
-    if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: ${LISTING_QUERY.join(', ')}`);
+    const unknown = Object.keys(req.query).find((name) => !LISTING_QUERY.includes(name) && !extraQuery.includes(name));
+    if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: ${[...LISTING_QUERY, ...extraQuery].join(', ')}`);
     for (const name of ['api', 'method', 'path', 'status'] as const) {
       const value = req.query[name];
       if (value === undefined) continue;
@@ -92,8 +95,8 @@ export function createAdminRouter(stub: Stub): Router {
     return scoped(req, body as Matcher);
   }
 
-  function listing(req: Request): { entries: StoredEntry[]; total: number; evicted: number } {
-    const matcher = queryMatcher(req);
+  function listing(req: Request, extraQuery: readonly string[] = []): { entries: StoredEntry[]; total: number; evicted: number } {
+    const matcher = queryMatcher(req, extraQuery);
     const limitText = req.query.limit;
     let calls = select(matcher);
     const total = calls.length;
@@ -165,6 +168,19 @@ export function createAdminRouter(stub: Stub): Router {
     res.type('application/json; charset=utf-8').attachment('taskstub.har').send(JSON.stringify(toHar(entries, stub.journalSecrets)));
   });
 
+  // The journal as a Pact V4 file (src/pact/export.ts), filtered as the listing is.
+  router.get('/requests.pact', (req, res) => {
+    const names = (['consumer', 'provider'] as const).map((what) => {
+      const problem = pactNameProblem(what, req.query[what]);
+      if (problem !== undefined) throw invalid(`${problem}: /__admin/requests.pact?consumer=C&provider=P`);
+      return req.query[what] as string;
+    });
+    const [consumer, provider] = names as [string, string];
+    const { entries } = listing(req, ['consumer', 'provider']);
+    const pact = toPact(entries, { consumer, provider, secrets: stub.journalSecrets });
+    res.type('application/json; charset=utf-8').attachment(pactFileName(consumer, provider)).send(JSON.stringify(pact, null, 2));
+  });
+
   router.post('/requests/count', (req, res) => {
     res.json({ count: select(bodyMatcher(req)).length });
   });
@@ -218,6 +234,33 @@ export function createAdminRouter(stub: Stub): Router {
   router.post('/reset', (req, res) => {
     stub.reset(namedSession(req));
     res.json({ ok: true });
+  });
+
+  // The tasks a session created (read back by the APIs' own routes too); reading makes no session.
+  router.get('/tasks', (req, res) => {
+    const unknown = Object.keys(req.query).find((name) => name !== 'session' && name !== 'api');
+    if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: session, api`);
+    const api = req.query.api;
+    if (api !== undefined && api !== 'onlyoffice' && api !== 'wello') throw invalid('api must be onlyoffice or wello');
+    const session = namedSession(req) ?? DEFAULT_SESSION;
+    const apis: ApiName[] = api === undefined ? ['onlyoffice', 'wello'] : [api];
+    const lists = apis.map((name) => `${JSON.stringify(name)}:[${stub.storedTasks(session, name).join(',')}]`);
+    res.type('application/json; charset=utf-8').send(`{"session":${JSON.stringify(session)},${lists.join(',')}}`);
+  });
+
+  // Pact's provider-state change protocol (src/pact/provider-states.ts): setup resets the session and applies params.
+  router.post('/provider-states', (req, res) => {
+    const body: unknown = req.body ?? {};
+    check('admin/provider-state', body, 'The body is not a provider state change: {state, params, action}.');
+    const change = body as ProviderStateChange;
+    const session = namedSession(req, change.params?.session) ?? DEFAULT_SESSION;
+    try {
+      res.json(changeProviderState(stub, session, change));
+    } catch (error) {
+      if (error instanceof ClockError) throw invalid(error.message.replace(/^--clock: /, 'params.clock: '));
+      if (error instanceof ProviderStateError) throw invalid(error.message);
+      throw error;
+    }
   });
 
   router.get('/state', (req, res) => {

@@ -7,8 +7,10 @@ import type { Mismatch, NearMiss } from '../journal/matcher.js';
 import { diffSubset, isSubset } from '../journal/subset.js';
 import type { StubState } from '../generated/admin/state.js';
 import { networkErrorReason } from '../core/network-error.js';
+import type { OnlyofficeTaskWrapper } from '../generated/onlyoffice/task-wrapper.js';
+import type { WelloCreatedTask } from '../generated/wello/task-response.js';
 
-export type { JournalEntry, Matcher, NearMiss, StubState };
+export type { JournalEntry, Matcher, NearMiss, StubState, OnlyofficeTaskWrapper, WelloCreatedTask };
 
 export interface ConnectOptions {
   /** Scope every query, verification and reset to this X-Stub-Session. */
@@ -133,6 +135,10 @@ export interface TaskstubClient {
   reset(): Promise<void>;
   state(): Promise<StubState>;
   setState(state: Omit<StubState, 'session'>): Promise<StubState>;
+  /** The ONLYOFFICE tasks this client's session holds (the default session without one), oldest first, as GET task/{id} reads them. */
+  onlyofficeTasks(): Promise<OnlyofficeTaskWrapper[]>;
+  /** The Wello tasks this client's session holds, oldest first, as GET api/Task(<guid>) reads them. */
+  welloTasks(): Promise<WelloCreatedTask[]>;
 }
 
 export function connect(url: string, options: ConnectOptions = {}): TaskstubClient {
@@ -213,6 +219,12 @@ export function connect(url: string, options: ConnectOptions = {}): TaskstubClie
     },
     async setState(state) {
       return (await call<StubState>('PUT', '/state', session ? { ...state, session } : state)).data;
+    },
+    async onlyofficeTasks() {
+      return (await call<{ onlyoffice: OnlyofficeTaskWrapper[] }>('GET', `/tasks?api=onlyoffice${session ? `&session=${encodeURIComponent(session)}` : ''}`)).data.onlyoffice;
+    },
+    async welloTasks() {
+      return (await call<{ wello: WelloCreatedTask[] }>('GET', `/tasks?api=wello${session ? `&session=${encodeURIComponent(session)}` : ''}`)).data.wello;
     },
   };
 

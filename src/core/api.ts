@@ -1,6 +1,7 @@
 // What every API module gives the core.
 import type { CoreRequest } from './http.js';
 import type { ApiName, Check, CoreResult } from './record.js';
+import type { Session } from './sessions.js';
 
 export interface HandleOptions {
   /** The body was over the limit and was not read. */
@@ -20,6 +21,8 @@ export interface Api {
   handle(req: CoreRequest, options?: HandleOptions): CoreResult;
   /** The verdict on a call whose result was a CheckedLater, from the request alone. */
   check?: Check;
+  /** The tasks this session holds on this API, oldest first, each as JSON text in the shape the API reads a task back in (GET /__admin/tasks). */
+  storedTasks(session: Session): string[];
 }
 
 /** The answer to a dropped call: nothing is sent; the adapter resets the connection. */

@@ -213,6 +213,8 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
 
   return {
     name: 'onlyoffice',
+    // The stored rows for now; the read-back routes' TaskWrapper once they exist.
+    storedTasks: (session) => session.tasks(ONLYOFFICE_TASKS).values().map((task) => JSON.stringify(task)),
     owns: (path) => ONLYOFFICE_PATHS.test(path),
     check,
     handle(req, options = {}) {

@@ -57,15 +57,15 @@ export function createWelloApi(ctx: StubContext): Api {
     const type = mediaType(header(req.headers, 'content-type'));
     if (!type && req.body.length === 0) return readJsonTask('', fields);
     if (!JSON_TYPES.has(type) && !XML_TYPES.has(type)) throw unsupportedMediaType(type || 'application/octet-stream');
-    let text: string;
     try {
       const encoding = selectCharacterEncoding(header(req.headers, 'content-type'));
-      text = JSON_TYPES.has(type) ? decodeJsonBody(req.body, encoding) : decodeXmlBody(req.body, encoding);
+      if (JSON_TYPES.has(type)) return readJsonTask(decodeJsonBody(req.body, encoding), fields);
+      const { text, invalidUtf8 } = decodeXmlBody(req.body, encoding);
+      return readXmlTask(text, fields, { invalidUtf8 });
     } catch (error) {
       if (error instanceof BodyError) return { values: new Map(), modelState: [['task', error.message]], parsed: false };
       throw error;
     }
-    return JSON_TYPES.has(type) ? readJsonTask(text, fields) : readXmlTask(text, fields);
   }
 
   function create(req: CoreRequest, call: Call, format: ResponseFormat): CoreResponse {
@@ -136,6 +136,7 @@ export function createWelloApi(ctx: StubContext): Api {
 
   return {
     name: 'wello',
+    storedTasks: (session) => session.tasks(WELLO_TASKS).values().map((task) => writeJson(task)),
     // Every /api/ path but ONLYOFFICE's /api/2.0/, which the stub asks first.
     owns: (path) => WELLO_PATHS.test(path),
     handle(req, options = {}) {
