@@ -38,7 +38,8 @@ function luaString(text: string): string {
 
 function wrkScript(workload: Workload): string {
   const headers = Object.entries(workload.headers).map(([k, v]) => `wrk.headers[${luaString(k)}] = ${luaString(v)}`);
-  return [`wrk.method = "POST"`, `wrk.body = ${luaString(workload.body)}`, ...headers].join('\n');
+  const body = workload.body === undefined ? [] : [`wrk.body = ${luaString(workload.body)}`];
+  return [`wrk.method = ${luaString(workload.method ?? 'POST')}`, ...body, ...headers].join('\n');
 }
 
 function toMs(value: string, unit: string): number {
@@ -68,7 +69,7 @@ async function wrk(url: string, workload: Workload, options: LoadOptions): Promi
 async function viaAutocannon(url: string, workload: Workload, options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: url + workload.path,
-    method: 'POST',
+    method: (workload.method ?? 'POST') as 'POST',
     headers: workload.headers,
     body: workload.body,
     connections: options.connections,

@@ -8,7 +8,7 @@ import { createStub } from '../../dist/stub.js';
 import { ONLYOFFICE_JSON } from '../workloads.js';
 
 const stub = createStub({ seed: 1 });
-const result = stub.handle({ method: 'POST', path: ONLYOFFICE_JSON.path, query: {}, headers: Object.fromEntries(Object.entries(ONLYOFFICE_JSON.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(ONLYOFFICE_JSON.body) });
+const result = stub.handle({ method: 'POST', path: ONLYOFFICE_JSON.path, query: {}, headers: Object.fromEntries(Object.entries(ONLYOFFICE_JSON.headers).map(([k, v]) => [k.toLowerCase(), v])), body: Buffer.from(ONLYOFFICE_JSON.body ?? '') });
 if (!result || result.response.status !== 201) throw new Error('the core did not answer 201');
 const { status, headers, body } = result.response;
 const answerHeaders = { ...headers, 'content-length': Buffer.byteLength(body) };
