@@ -358,4 +358,16 @@ describe('the live journal page in chromium', { skip: hasBrowser ? false : `${CH
     await waitForRowCount(3);
     assert.equal(await page.locator('#rows tr', { hasText: 'support' }).count(), 0);
   });
+
+  it('filters by route: one option per API operation seen, added as calls to a new route arrive', async () => {
+    await post('/api/2.0/authentication', { 'Content-Type': 'application/json' }, JSON.stringify({ userName: 'a@b.c', password: 'x' }));
+    await waitForRowCount(4);
+    const options = await page.locator('#f-route option').allTextContents();
+    assert.deepEqual(options, ['all', 'ONLYOFFICE createTask', 'Wello createTask', 'ONLYOFFICE authenticate']);
+    await page.selectOption('#f-route', 'onlyoffice authenticate');
+    assert.equal(await rows().count(), 1);
+    await page.selectOption('#f-route', 'onlyoffice createTask');
+    assert.equal(await rows().count(), 3);
+    await page.selectOption('#f-route', '');
+  });
 });
