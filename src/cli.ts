@@ -268,6 +268,65 @@ async function runReplay(args: ReplayArgs): Promise<number> {
   return results.every((r) => r.ok) ? 0 : EXIT_FAILED;
 }
 
+interface RecordArgs {
+  target: string;
+  out: string;
+  port: number;
+  host: string;
+  'admin-token': string | undefined;
+  timeout: number;
+  insecure: boolean;
+  'fail-on-drift': boolean;
+}
+
+/** How many differing calls the exit summary lists (drift.json has them all). */
+const RECORD_SUMMARY_LINES = 20;
+
+/**
+ * `taskstub record`: a recording proxy until SIGTERM or Ctrl-C, then the scenarios and drift.json complete
+ * and a summary; exit 1 with --fail-on-drift when a call differs, 2 for a bad flag.
+ */
+async function runRecord(args: RecordArgs): Promise<void> {
+  const say = (message: string) => process.stderr.write(`taskstub record: ${message}\n`);
+  if (!Number.isInteger(args.timeout) || args.timeout <= 0 || args.timeout > MAX_TIMER_MS) {
+    say(`--timeout ${Number.isNaN(args.timeout) ? '(not a number)' : args.timeout}: give a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`);
+    process.exit(EXIT_USAGE);
+  }
+  // The recording holds real traffic, credentials in memory included: like serve, not on a reachable address without a token.
+  if (!isLoopbackHost(args.host) && !args['admin-token']) {
+    say(`--host ${args.host} is reachable from other machines: set --admin-token (or TASKSTUB_ADMIN_TOKEN) to guard /__admin/record`);
+    process.exit(EXIT_USAGE);
+  }
+  const [{ createRecorder }, { driftSummary }, { ReplayUsageError }] = await Promise.all([import('./record/proxy.js'), import('./record/drift.js'), import('./replay/run.js')]);
+  let recorder;
+  try {
+    recorder = createRecorder({ target: args.target, out: args.out, timeoutMs: args.timeout, insecure: args.insecure, adminToken: args['admin-token'] });
+  } catch (error) {
+    if (error instanceof ReplayUsageError) {
+      say(error.message);
+      process.exit(EXIT_USAGE);
+    }
+    throw error;
+  }
+  const url = await recorder.listen(args.port, args.host);
+  process.stdout.write(`taskstub recording on ${url} -> ${recorder.target}\n`);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    recorder.close().then((report) => {
+      const lines = [`taskstub record: ${driftSummary(report)}`, `scenarios and drift.json in ${args.out}`];
+      const differing = report.calls.filter((c) => c.differences.length > 0);
+      for (const call of differing.slice(0, RECORD_SUMMARY_LINES)) lines.push(`  ${call.session} step ${call.step} ${call.method} ${call.path}: ${call.differences.map((d) => d.message).join('; ')}`);
+      if (differing.length > RECORD_SUMMARY_LINES) lines.push(`  ... and ${differing.length - RECORD_SUMMARY_LINES} more in drift.json`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+      exitAfterOutput(args['fail-on-drift'] && report.differ > 0 ? EXIT_FAILED : 0);
+    }, fail);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 async function runValidate(api: ApiChoice, file: string): Promise<number> {
   const { BODY_KIND_NAMES, bodyKind, validateRequestBody } = await import('./validate.js');
   const text = readFileSync(file, 'utf8');
@@ -455,6 +514,26 @@ await yargs(hideBin(process.argv))
         .example('$0 replay scenarios --target https://portal.example --auth onlyoffice=TOKEN --junit replay.xml', 'Against a real API (a contract drift check), with a JUnit report')
         .epilogue('Exit codes: 0 every scenario passed (or was skipped); 1 a step failed or a file is not a valid scenario; 2 replay cannot run as asked (a bad flag, no scenario files, no name matching --grep, a --target without http:// or https://, a target that refuses the connection or does not answer, a stub that needs an admin token).'),
     (args) => runReplay(args).then(exitAfterOutput, fail),
+  )
+  .command<RecordArgs>(
+    'record',
+    'Record real traffic through a proxy into scenarios, and report where the stub answers differently',
+    (y) =>
+      y
+        .option('target', { type: 'string', demandOption: true, describe: 'The real API\'s base URL with its scheme, e.g. https://portal.example; every path under /api/ is forwarded to it' })
+        .option('out', { type: 'string', demandOption: true, describe: 'Directory for one scenario file per X-Stub-Session session and drift.json (made when missing)' })
+        .option('port', { type: 'number', default: 4011, describe: 'Port to listen on (0 picks a free one; the real one is printed)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
+        .option('admin-token', adminTokenOption('Require "Authorization: Bearer <token>" on GET /__admin/record; needed when --host is not loopback'))
+        .option('timeout', { type: 'number', default: DEFAULT_REPLAY_TIMEOUT_MS, describe: 'Milliseconds the target may take to answer; past it the client gets 504' })
+        .option('insecure', { type: 'boolean', default: false, describe: 'Accept any TLS certificate from an https:// target (self-signed, expired, another host\'s)' })
+        .option('fail-on-drift', { type: 'boolean', default: false, describe: 'Exit 1 at the end when the stub answered any recorded call differently' })
+        .example('$0 record --target https://portal.example --out recorded', 'Point your client at http://127.0.0.1:4011 instead of the portal; Ctrl-C writes the summary')
+        .example('$0 replay recorded --target http://127.0.0.1:4010', 'Then replay what was recorded against the stub')
+        .epilogue('Exit codes: 0 done; 1 --fail-on-drift and a call differs; 2 a bad flag (a --target without http:// or https://, a non-loopback --host without an admin token).'),
+    (args) => {
+      runRecord(args).catch(fail);
+    },
   )
   .command<{ api: ApiChoice; file: string }>(
     'validate <api> <file>',

@@ -140,7 +140,8 @@ function faultHeaders(fault: Fault | undefined): Record<string, string> {
   return headers;
 }
 
-function parseAnswer(contentType: string, text: string): unknown {
+/** An answer's body as replay reads it (JSON, XML, else the text): what `expect.body` and `capture` paths refer to. */
+export function parseAnswer(contentType: string, text: string): unknown {
   try {
     if (/json/i.test(contentType)) return JSON.parse(text);
     if (/xml/i.test(contentType)) return xml.parse(text);
@@ -150,7 +151,8 @@ function parseAnswer(contentType: string, text: string): unknown {
   return text;
 }
 
-function pick(body: unknown, path: string): unknown {
+/** The value at a capture's dotted path (`response.token`, `items.0.id`). */
+export function pick(body: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
 }
 

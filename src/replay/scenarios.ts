@@ -20,7 +20,8 @@ export function scenarioFiles(paths: readonly string[]): string[] {
   return paths.flatMap((path) => {
     if (!statSync(path).isDirectory()) return [path];
     const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    return scenarioFiles(entries.filter((e) => e.isDirectory() || e.name.endsWith('.json')).map((e) => join(path, e.name)));
+    // A directory's drift.json is `taskstub record`'s report beside the scenarios it wrote, not a scenario.
+    return scenarioFiles(entries.filter((e) => e.isDirectory() || (e.name.endsWith('.json') && e.name !== 'drift.json')).map((e) => join(path, e.name)));
   });
 }
 
