@@ -41,14 +41,14 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
     assert.deepEqual(Object.keys(doc.paths), [...ONLYOFFICE_PATHS, '/api/Task']);
     const oo = doc.paths['/api/2.0/crm/task']!.post;
     assert.deepEqual(Object.keys(oo.requestBody.content), ['application/json', 'text/xml', 'application/x-www-form-urlencoded']);
-    assert.deepEqual(Object.keys(oo.responses), ['201', '400', '401', '404', '413', '503', '4XX', '5XX']);
+    assert.deepEqual(Object.keys(oo.responses), ['201', '400', '401', '404', '413', '503', '507', '4XX', '5XX']);
     assert.deepEqual(Object.keys(oo.responses['401']!.content!), ['text/html'], 'the plain Unauthorized (docs/fidelity.md, ONLYOFFICE: Authentication)');
     assert.equal(oo.responses['201']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.envelope');
     assert.equal(oo.responses['404']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.error');
     assert.deepEqual(Object.keys(doc.paths['/api/2.0/crm/task.xml']!.post.responses['201']!.content!), ['text/xml', 'application/json'], 'JSON still answers a JSON request there');
     const wello = doc.paths['/api/Task']!.post;
     assert.deepEqual(Object.keys(wello.requestBody.content), ['application/json', 'text/json', 'application/xml', 'text/xml']);
-    assert.deepEqual(Object.keys(wello.responses), ['201', '204', '400', '401', '404', '405', '413', '415', '422', '500', '503', '4XX', '5XX']);
+    assert.deepEqual(Object.keys(wello.responses), ['201', '204', '400', '401', '404', '405', '413', '415', '422', '500', '503', '507', '4XX', '5XX']);
     assert.equal(wello.responses['422']!.content!['application/xml']!.schema.$ref, '#/components/schemas/wello.error');
     assert.deepEqual(Object.keys(doc.components.securitySchemes), ['onlyofficeToken', 'onlyofficeBasic', 'onlyofficeBearer', 'onlyofficeCookie', 'welloBasic']);
     assert.ok('onlyoffice.task-wrapper.user' in doc.components.schemas, 'the $defs are components too');
