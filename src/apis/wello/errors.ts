@@ -23,6 +23,16 @@ export const ERRORS = {
   taskLimit: { status: 507, message: '' },
   // ASP.NET's words for an unhandled exception when error details are off.
   serverError: { status: 500, message: 'An error has occurred.' },
+  // A key that names no task (GET api/Task(<id>), api/TaskView(<id>)): stock Web API OData answers an empty 404, no
+  // body (EnableQueryAttribute.OnActionExecuted on an empty SingleResult, or NotFound()) [src, framework].
+  entityNotFound: { status: 404, message: '', body: 'none' },
+  // A $filter, $orderby, $top, $skip or $count that cannot be used: EnableQuery's 400, written by ASP.NET OData as an
+  // OData error, {"error":{"code":"","message":"The query specified in the URI is not valid. <ODataLib's message>"}}
+  // [client: a real ASP.NET OData answer]; in XML as HttpError [assumption].
+  invalidQuery: { status: 400, message: 'The query specified in the URI is not valid. ', body: 'odata' },
+  // A create whose id a stored task has: the database refuses a second primary key; 409 Conflict is on the
+  // vendor's status list (HelpGuide HandlingErrors [doc]), the wording is [assumption].
+  duplicateKey: { status: 409, message: 'A task with this id already exists: ' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -82,10 +92,16 @@ export function forcedError(status: number, req: { method: string; uri: string; 
   return error;
 }
 
+/** How a row's body is written when it is not HttpError: none at all, or an OData error in JSON. */
+const bodyOf = (code: ErrorCode): string | undefined => (ERRORS[code] as { body?: string }).body;
+
 export function errorResponse(error: WelloError, format: ResponseFormat): CoreResponse {
   const { status } = error;
+  const shape = bodyOf(error.code);
+  if (shape === 'none') return { status, headers: { ...error.headers }, body: '' };
   const headers = { 'content-type': contentTypeFor(format), ...error.headers };
   if (format.kind === 'xml') return { status, headers, body: errorXml(error) };
+  if (shape === 'odata') return { status, headers, body: JSON.stringify({ error: { code: '', message: error.message } }) };
   const body = error.modelState?.length ? { Message: error.message, ModelState: grouped(error.modelState) } : { Message: error.message };
   return { status, headers, body: JSON.stringify(body) };
 }

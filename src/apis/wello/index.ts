@@ -17,18 +17,27 @@ import { contentTypeFor, negotiate, type ResponseFormat } from './negotiate.js';
 import { type ReadTask, readJsonTask, readXmlTask } from './read-task.js';
 import { taskJsonWriter, taskXmlWriter } from './serialize.js';
 import { modelErrors } from './validate-task.js';
-import { type StoredWelloTask, WELLO_TASKS } from './task-store.js';
+import { type StoredWelloTask, welloTaskKind } from './task-store.js';
+import { countOpen } from './count-open.js';
+import { getTask } from './get-task.js';
+import { getTaskView, listTaskView } from './list-task-view.js';
+import type { ReadRequest, ReadTools } from './reads.js';
+import { matchRoute, type Operation, type RouteMatch } from './routes.js';
+import { createTaskViews } from './task-view.js';
 import { TaskLimitError } from '../../store/task-table.js';
 
 // ASP.NET routes are case-insensitive (docs/fidelity.md, Wello: Route and format).
 /** The paths this API owns, once ONLYOFFICE's are taken out. */
 export const WELLO_PATHS = /^\/api(\/|$)/i;
-const TASK = /^\/api\/task\/?$/i;
 const JSON_TYPES = new Set(['application/json', 'text/json']);
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
 
 
 interface Call {
+  /** The route the path names (routes.ts), if any. */
+  match: RouteMatch | undefined;
+  /** Why a read's query was refused (its 400), for the journal. */
+  queryError?: string;
   read?: ReadTask;
   validation: ModelState;
   issued: IssuedIds;
@@ -52,6 +61,8 @@ export function createWelloApi(ctx: StubContext): Api {
   const empty = emptyTask(fields);
   const writeXml = taskXmlWriter(fields);
   const writeJson = taskJsonWriter(fields);
+  const kind = welloTaskKind(ctx.fixtures.wello, fields);
+  const tools: ReadTools = { views: createTaskViews(fields, ctx.fixtures.wello), writeJson, writeXml };
 
   function readBody(req: CoreRequest): ReadTask {
     const type = mediaType(header(req.headers, 'content-type'));
@@ -77,9 +88,12 @@ export function createWelloApi(ctx: StubContext): Api {
     if (modelState.length > 0) throw invalidModel(modelState);
 
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
-    const tasks = session.tasks(WELLO_TASKS);
+    const tasks = session.tasks(kind);
     // A full session is refused before it draws an id: failed calls use none.
     if (!tasks.room()) throw new WelloError('taskLimit', new TaskLimitError(tasks.limit).message);
+    // A given id a stored task has: refused (409) before any id is drawn, never overwritten (errors.ts, duplicateKey).
+    const givenId = read.values.get('id');
+    if (typeof givenId === 'string' && tasks.get(givenId)) throw new WelloError('duplicateKey', `'${givenId}'.`);
     const task = createWelloTask(directory, {
       empty,
       values: read.values,
@@ -107,20 +121,48 @@ export function createWelloApi(ctx: StubContext): Api {
     }
     try {
       if (options.invalidSession !== undefined) throw new WelloError('invalidSession', options.invalidSession);
-      if (!TASK.test(req.path)) throw notFound(requestUri(req));
-      if (req.method !== 'POST') throw methodNotAllowed(req.method, 'POST');
+      const { match } = call;
+      if (!match) throw notFound(requestUri(req));
+      if (req.method !== match.route.method) throw methodNotAllowed(req.method, match.route.method);
       if (options.bodyTooLarge) throw new WelloError('bodyTooLarge');
-      return create(req, call, format);
+      if (match.route.operation === 'createTask') return create(req, call, format);
+      return read(req, match, format);
     } catch (error) {
-      if (error instanceof WelloError) return errorResponse(error, format);
+      if (error instanceof WelloError) {
+        if (error.code === 'invalidQuery') call.queryError = error.message;
+        return errorResponse(error, format);
+      }
       throw error;
     }
   }
 
+  /** The read routes (get-task.ts, list-task-view.ts, count-open.ts): the caller's credential as for a create, then the session's tasks. */
+  function read(req: CoreRequest, match: RouteMatch, format: ResponseFormat): CoreResponse {
+    if (!basicLogin(req.headers) && ctx.auth === 'required') throw new WelloError('unauthorized');
+    // Reading makes no session: an unknown one reads as a new one would (its fixture tasks, nothing created).
+    const name = sessionName(req.headers[SESSION_HEADER]);
+    const session = ctx.sessions.view(name);
+    const base = `http://${header(req.headers, 'host') ?? 'localhost'}`;
+    const request: ReadRequest = { tasks: session.tasks(kind), format, base, query: req.query, key: match.key };
+    const handlers: Record<Exclude<Operation, 'createTask'>, () => CoreResponse> = {
+      getTask: () => getTask(request, tools),
+      listTaskView: () => listTaskView(request, tools),
+      getTaskView: () => getTaskView(request, tools),
+      countOpen: () => countOpen(request),
+    };
+    return handlers[match.route.operation as Exclude<Operation, 'createTask'>]();
+  }
+
   /** What the journal keeps: the body checked against the schema, even when the call was refused before reading it. */
   function record(req: CoreRequest, call: Call): CallRecord {
-    const operation = TASK.test(req.path) && req.method === 'POST' ? 'createTask' : 'unknown';
+    const route = call.match?.route;
+    const operation = route && req.method === route.method ? route.operation : 'unknown';
     if (operation === 'unknown') return { api: 'wello', operation, valid: false, errors: [{ path: '', message: 'no such route' }], issued: call.issued };
+    // A read has no body: its query is what can be wrong.
+    if (operation !== 'createTask') {
+      const errors = call.queryError === undefined ? [] : [{ path: '', message: call.queryError }];
+      return { api: 'wello', operation, valid: errors.length === 0, errors, issued: call.issued };
+    }
     if (!call.read) {
       try {
         call.read = readBody(req);
@@ -136,11 +178,11 @@ export function createWelloApi(ctx: StubContext): Api {
 
   return {
     name: 'wello',
-    storedTasks: (session) => session.tasks(WELLO_TASKS).values().map((task) => writeJson(task)),
+    storedTasks: (session) => session.tasks(kind).values().map((task) => writeJson(task)),
     // Every /api/ path but ONLYOFFICE's /api/2.0/, which the stub asks first.
     owns: (path) => WELLO_PATHS.test(path),
     handle(req, options = {}) {
-      const call: Call = { validation: [], issued: {} };
+      const call: Call = { match: matchRoute(req.path), validation: [], issued: {} };
       const response = respond(req, call, negotiate(req.headers), options);
       return { response, record: record(req, call) };
     },
