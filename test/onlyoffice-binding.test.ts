@@ -38,8 +38,10 @@ describe('collect: Json.NET reader dates written back by XmlConvert (DateTimeUti
 });
 
 describe('collect: numbers and other JSON values as XML text (XmlNodeConverter, FillCollectionFromXElement)', () => {
-  it('writes integers as digits and doubles as Double.ToString("R") [inferred layout past 1e15]', () => {
-    assert.deepEqual([1, -5, 1.5, 2.0, 0.1, 1e21, 1e-7, 123456789012345].map(xmlConvertNumber), ['1', '-5', '1.5', '2', '0.1', '1E+21', '1E-07', '123456789012345']);
+  it('writes integers as digits and doubles as Double.ToString("R") [inferred layout past 1e15]; leaves to the source text what JSON.parse cannot tell apart', () => {
+    assert.deepEqual([1, -5, 1.5, 2.0, 0.1, 1e-7, 123456789012345].map(xmlConvertNumber), ['1', '-5', '1.5', '2', '0.1', '1E-07', '123456789012345']);
+    // 1e21 or 1000000000000000000000, -0 or -0.0, a rounded 2^53 + 1, an overflow: json-source.ts reads the text.
+    assert.deepEqual([1e21, 1e15, -0, 2 ** 53 + 2, Infinity].map(xmlConvertNumber), [undefined, undefined, undefined, undefined, undefined]);
   });
   it('null is an empty element, booleans true/false, arrays repeated elements, nested objects no value of their own', () => {
     const c = jsonToXNodeValues({ description: null, isNotify: true, title: ['a', 'b'], entityType: { a: 1 }, alertValue: [], contactId: {}, categoryId: { '@x': '1', '#text': '7' } });

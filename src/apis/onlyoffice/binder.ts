@@ -11,6 +11,7 @@ import type { JsonSchema } from '../../core/schemas.js';
 import { type Collected, collectRequest } from './collect.js';
 import { type Converted, toApiDateTime, toBoolean, toGuid, toInt32 } from './convert.js';
 import { OnlyofficeError } from './errors.js';
+import { cookieValue } from './request-values.js';
 
 export type { Collected } from './collect.js';
 
@@ -48,10 +49,17 @@ function bindOne(values: string[], schema: JsonSchema): { ok: true; value: Value
 
 /**
  * Binds the parameters the schema lists from the query string's values, then
- * the body's (collected by collect.ts). A name with no value at all gets the
- * default (the real server would also look in cookies and server variables).
+ * the body's (collected by collect.ts). A name with no value in that collection
+ * falls back to `Request[name]` (BuildCallingArguments, for any method but GET):
+ * HttpRequest's indexer looks in QueryString, Form, Cookies and ServerVariables.
+ * The query string and the form are in the collection already, so only a
+ * cookie can add a value; a non-empty one is converted once, with no Binder.Bind
+ * retry, and a failure is the same 400. No server variable can answer: their
+ * names are the fixed CGI ones (REMOTE_ADDR, CONTENT_TYPE, …) and `HTTP_`
+ * followed by a header's name (HttpRequest.FillInServerVariablesCollection),
+ * and no parameter of CreateTask has such a name. Otherwise the default.
  */
-export function bindParameters(schema: JsonSchema, body: Collected, query: Record<string, string>): Bound {
+export function bindParameters(schema: JsonSchema, body: Collected, query: Record<string, string>, cookieHeader?: string): Bound {
   const collected = collectRequest(query, body);
   const values: Bound['values'] = {};
   const failures: Bound['failures'] = [];
@@ -59,7 +67,14 @@ export function bindParameters(schema: JsonSchema, body: Collected, query: Recor
     const property = schema.properties[name]!;
     const found = collected.get(name.toLowerCase());
     if (!found || found.length === 0) {
-      values[name] = undefined;
+      const cookie = cookieValue(cookieHeader, name);
+      if (!cookie) {
+        values[name] = undefined;
+        continue;
+      }
+      const converted = convert(cookie, property);
+      if (converted.ok) values[name] = converted.value;
+      else failures.push({ field: name, error: new OnlyofficeError(converted.error, converted.detail) });
       continue;
     }
     const bound = bindOne(found, property);

@@ -3,6 +3,9 @@
 // ASC.Api/Impl/ApiArgumentBuilder.cs, GetRequestParams and FillCollectionFromXElement:
 // the query string first, then the body; a JSON body goes through Json.NET's
 // JsonConvert.DeserializeXNode(body, "request") and the elements are read back as text.
+import { parseJson } from '../../core/body.js';
+import { OnlyofficeError } from './errors.js';
+import { JsonNumber, jsonNetNumberText, parseJsonWithNumbers, xmlConvertDouble } from './json-source.js';
 
 /**
  * Names match in any letter case (a NameValueCollection), and a name keeps
@@ -25,13 +28,6 @@ export function collectRequest(query: Record<string, string>, body: Collected): 
   const collected: Collected = new Map();
   for (const name in query) if (Object.hasOwn(query, name)) add(collected, name, query[name]!);
   for (const [key, values] of body) for (const value of values) add(collected, key, value);
-  return collected;
-}
-
-/** Form fields (or any name/value pairs that cannot nest). */
-export function collectPairs(pairs: Record<string, string>): Collected {
-  const collected: Collected = new Map();
-  for (const name in pairs) if (Object.hasOwn(pairs, name)) add(collected, name, pairs[name]!);
   return collected;
 }
 
@@ -178,25 +174,102 @@ export function jsonNetString(s: string): string {
   return date ? xmlConvertDate(date) : s;
 }
 
+/** Thrown when a number JSON.parse gave cannot be written back without its source text (json-source.ts). */
+export const NEEDS_SOURCE = Symbol('the number needs its source text');
+
 /**
- * A JSON number as XmlConvert writes it. Integers within Int64 as digits;
- * others as Double.ToString("R"): the shortest round-trip digits, in
- * exponent form (`1E+15`, `1E-05`) from 15 integer digits or below 1e-5 [inferred:
- * .NET's "R"/G15 layout]. JSON.parse has already rounded integers past 2^53.
+ * A number JSON.parse gave, as DeserializeXNode writes it, or undefined when its
+ * source text decides. An integer under 1e15 is the same digits whether Json.NET
+ * read an Int64 (`100`) or a Double (`1e2`, `100.0`: "R" writes `100`); a number
+ * with a fraction can only have been a Double, which JSON.parse reads the same
+ * [inferred: .NET's parser rounds correctly]. The rest (integers past 1e15, where
+ * `1e15` is `1E+15` but `1000000000000000` is digits; integers past 2^53, which
+ * JSON.parse rounds; `-0`, which is `0` as an integer and `-0` as a Double;
+ * infinities) need the source (json-source.ts, jsonNetNumberText).
  */
-export function xmlConvertNumber(n: number): string {
-  if (Number.isSafeInteger(n)) return String(n);
-  if (Number.isInteger(n) && Math.abs(n) < 9.2e18) return BigInt(n).toString();
-  if (Object.is(n, -0)) return '-0';
-  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
-  const e = Number(exp);
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const negative = n < 0 ? '-' : '';
-  if (e >= 15 || e < -5) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${negative}${m}E${e < 0 ? '-' : '+'}${pad(Math.abs(e), 2)}`;
+export function xmlConvertNumber(n: number): string | undefined {
+  if (Number.isInteger(n)) return Math.abs(n) < 1e15 && !Object.is(n, -0) ? String(n) : undefined;
+  return Number.isFinite(n) ? xmlConvertDouble(n) : undefined;
+}
+
+function numberText(value: number | JsonNumber): string {
+  if (value instanceof JsonNumber) return jsonNetNumberText(value);
+  const text = xmlConvertNumber(value);
+  if (text === undefined) throw NEEDS_SOURCE;
+  return text;
+}
+
+/**
+ * A member name as an element name. Json.NET encodes what is not an XML name
+ * character (XmlConvert.EncodeName: `my key` is `my_x0020_key`, `1` is `_x0031_`),
+ * so such a name only stops matching a parameter; but EncodeName keeps `:`, and
+ * the XDocument element then refuses it (XName: XmlConvert.VerifyNCName), as it
+ * refuses an empty name (XName.Get). Either fails DeserializeXNode: 400 with that
+ * exception's message [inferred: the .NET wording] (docs/fidelity.md, ONLYOFFICE: Binding).
+ */
+function checkElementName(name: string): void {
+  if (name === '') throw new OnlyofficeError('jsonEmptyName');
+  const colon = name.indexOf(':');
+  if (colon === 0) throw new OnlyofficeError('jsonNameStartColon');
+  if (colon > 0) throw new OnlyofficeError('jsonNameColon');
+}
+
+/** Names that ReadElement does not make elements of: attributes, text, the declaration, Json.NET's $ names. */
+const notAnElement = (name: string): boolean => name.startsWith('@') || name.startsWith('#') || name.startsWith('$') || name === '?xml';
+
+/** Json.NET still reads what no parameter looks at: its names and numbers fail the same way (see checkElementName, numberText). */
+function checkTree(value: unknown): void {
+  if (typeof value === 'number' || value instanceof JsonNumber) numberText(value);
+  else if (Array.isArray(value)) for (const item of value) checkTree(item);
+  else if (value !== null && typeof value === 'object') {
+    for (const name in value as Record<string, unknown>) {
+      if (!notAnElement(name)) checkElementName(name);
+      checkTree((value as Record<string, unknown>)[name]);
+    }
   }
-  return String(n);
+}
+
+/**
+ * A JSON body as FillCollectionFromXElement reads DeserializeXNode's document:
+ * JSON.parse first; the source-keeping reader only when a number needs it.
+ * Whitespace alone is no document, so no values [inferred: Json.NET reads no token
+ * and returns null]; so is `null` [inferred: XmlNodeConverter.ReadJson returns null
+ * for a Null token]; an array or a scalar is JsonSerializationException
+ * `XmlNodeConverter can only convert JSON that begins with an object.`
+ */
+export function readJsonBody(text: string): Collected {
+  if (/^[ \t\r\n]*$/.test(text)) return new Map();
+  const value = parseJson(text);
+  if (value === null) return new Map();
+  if (typeof value !== 'object' || Array.isArray(value)) throw new OnlyofficeError('jsonNotObject', rootTokenWhere(text));
+  try {
+    return jsonToXNodeValues(value as Record<string, unknown>);
+  } catch (error) {
+    if (error !== NEEDS_SOURCE) throw error;
+  }
+  return jsonToXNodeValues(parseJsonWithNumbers(text) as Record<string, unknown>);
+}
+
+/** `Path '', line L, position P.` after the first token, as Json.NET's reader stands when ReadJson refuses it. */
+function rootTokenWhere(text: string): string {
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (; i < text.length && ' \t\r\n'.includes(text[i]!); i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  if (text[i] === '[') {
+    i++;
+  } else if (text[i] === '"') {
+    for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    i++;
+  } else {
+    while (i < text.length && !' \t\r\n,]}'.includes(text[i]!)) i++;
+  }
+  return `Path '', line ${line}, position ${i - lineStart}.`;
 }
 
 // ---- DeserializeXNode + FillCollectionFromXElement ----
@@ -205,7 +278,7 @@ export function xmlConvertNumber(n: number): string {
 function leafText(value: unknown): string | undefined {
   if (value === null) return ''; // an empty element
   if (typeof value === 'string') return jsonNetString(value);
-  if (typeof value === 'number') return xmlConvertNumber(value);
+  if (typeof value === 'number' || value instanceof JsonNumber) return numberText(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return value.length === 0 ? '' : undefined; // a nested array: <x><x>…</x></x>
   // An object: `@name` members become attributes and `#text`/`#cdata-section` text; anything else an element.
@@ -218,7 +291,7 @@ function leafText(value: unknown): string | undefined {
       continue;
     }
     if (key.startsWith('#')) continue;
-    return undefined;
+    return undefined; // an element child: checkTree reads the rest
   }
   return text;
 }
@@ -233,15 +306,18 @@ function leafText(value: unknown): string | undefined {
 export function jsonToXNodeValues(body: Record<string, unknown>): Collected {
   const collected: Collected = new Map();
   for (const name in body) {
-    if (!Object.hasOwn(body, name) || name.startsWith('@') || name.startsWith('#') || name.startsWith('$') || name === '?xml') continue;
+    if (!Object.hasOwn(body, name) || notAnElement(name)) continue;
+    checkElementName(name);
     const value = body[name];
     if (!Array.isArray(value)) {
       // One element (the usual flat body): added when it has no child elements.
       const text = leafText(value);
       if (text !== undefined) add(collected, name, text);
+      else checkTree(value);
       continue;
     }
     const texts = value.map(leafText);
+    if (texts.includes(undefined)) checkTree(value);
     // A group of several elements counts only if none has children ("simple collection"); one alone if it has none.
     // Otherwise only bracketed names (`title[a]`) are added, which no parameter has: the name stays absent.
     if (texts.every((t) => t !== undefined)) for (const t of texts) add(collected, name, t!);

@@ -106,6 +106,16 @@ export const ERRORS = {
   // Json.NET's JsonReaderException, unwrapped from ArgumentException("Unable to deserialize json") by
   // ErrorWrapper: 400 with Json.NET's message; `Path '…', line L, position P.` follows.
   jsonTooDeep: answered(400, 'Exception', `The reader's MaxDepth of ${JSON_MAX_DEPTH} has been exceeded. `),
+  // What else fails DeserializeXNode, unwrapped the same way (docs/fidelity.md, ONLYOFFICE: Binding):
+  // JsonSerializationException (XmlNodeConverter.ReadJson) and JsonReaderException (JsonTextReader.ParseReadNumber),
+  // both Exception's HResult; `Path '…', line L, position P.` follows, or the number's message with it.
+  jsonNotObject: answered(400, 'Exception', 'XmlNodeConverter can only convert JSON that begins with an object. '),
+  jsonNumber: answered(400, 'Exception', ''),
+  // The XDocument refusing an element name (XName: XmlConvert.VerifyNCName, an XmlException, HResults.Xml 0x80131940;
+  // XName.Get, an ArgumentException) [inferred wording].
+  jsonNameColon: { ...answered(400, 'Exception', "The ':' character, hexadecimal value 0x3A, cannot be included in a name."), hresult: -2146232000 },
+  jsonNameStartColon: { ...answered(400, 'Exception', "Name cannot begin with the ':' character, hexadecimal value 0x3A."), hresult: -2146232000 },
+  jsonEmptyName: answered(400, 'ArgumentException', "'' is an invalid expanded name."),
   // The stub's own words (the real server has no limit): line and position follow.
   xmlTooDeep: answered(400, 'Exception', `The request body could not be read: its elements are nested more than ${XML_MAX_DEPTH} deep. `),
   // ASP.NET's HttpRequest throws HttpException("Maximum request length exceeded.").

@@ -1,6 +1,6 @@
 // The ONLYOFFICE CRM API: routing, request formats, and the one place where
 // its errors become HTTP (docs/fidelity.md, ONLYOFFICE).
-import { BodyError, decodeUtf8, jsonNesting, NestingError, parseForm, parseJson, parseXml } from '../../core/body.js';
+import { BodyError, decodeUtf8, jsonNesting, NestingError, parseXml } from '../../core/body.js';
 import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
@@ -11,7 +11,8 @@ import type { StubContext } from '../../context.js';
 import { readCredential } from './auth.js';
 import { authenticate } from './authentication.js';
 import { type Bound, bindParameters } from './binder.js';
-import { type Collected, collectPairs, jsonToXNodeValues, xmlToValues } from './collect.js';
+import { type Collected, readJsonBody, xmlToValues } from './collect.js';
+import { collectForm, isUrlEncodedForm } from './request-values.js';
 import { createTask } from './create-task.js';
 import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, type ResponseFormat, unauthorizedResponse, XML_MAX_DEPTH } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
@@ -50,7 +51,7 @@ function responseFormat(req: CoreRequest): ResponseFormat {
 
 /**
  * Body fields: JSON, text/xml (child elements of any root), anything else as
- * form fields (which cannot nest). A body nested past its limit is refused
+ * Request.Form, which only an urlencoded body fills (and which cannot nest). A body nested past its limit is refused
  * before anything parses it (docs/fidelity.md, ONLYOFFICE: Errors).
  */
 function readFields(req: CoreRequest): Collected {
@@ -60,9 +61,8 @@ function readFields(req: CoreRequest): Collected {
   if (type === 'application/json') {
     const deep = jsonNesting(text, JSON_MAX_DEPTH);
     if (deep) throw new OnlyofficeError('jsonTooDeep', `Path '${deep.path}', line ${deep.line}, position ${deep.position}.`);
-    const value = parseJson(text);
     // DeserializeXNode, then FillCollectionFromXElement (collect.ts; docs/fidelity.md, ONLYOFFICE: Binding).
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? jsonToXNodeValues(value as Record<string, unknown>) : new Map();
+    return readJsonBody(text);
   }
   if (type === 'text/xml') {
     try {
@@ -72,7 +72,8 @@ function readFields(req: CoreRequest): Collected {
       throw error;
     }
   }
-  return collectPairs(parseForm(text));
+  // Request.Form: only an urlencoded body has fields (request-values.ts).
+  return isUrlEncodedForm(header(req.headers, 'content-type')) ? collectForm(text) : new Map();
 }
 
 
@@ -143,7 +144,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     if (!bound) {
       // Not bound while answering (a 401, an unreadable or too large body): bind now, for the record only.
       try {
-        bound = bindParameters(schemas[call.operation], readFields(req), req.query);
+        bound = bindParameters(schemas[call.operation], readFields(req), req.query, header(req.headers, 'cookie'));
       } catch (error) {
         if (error instanceof BodyError || error instanceof OnlyofficeError) return { valid: false, errors: [{ path: '', message: error.message }] };
         throw error;
@@ -167,7 +168,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
     const now = ctx.clock.now();
     if (call.operation === 'authenticate') {
-      const bound = (call.bound = bindParameters(schemas.authenticate, readFields(req), req.query));
+      const bound = (call.bound = bindParameters(schemas.authenticate, readFields(req), req.query, header(req.headers, 'cookie')));
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
       tokens.remember(issued.token, issued.login);
       call.issued.token = issued.token;
@@ -176,7 +177,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     const caller = callerOf(req);
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
-    const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query));
+    const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query, header(req.headers, 'cookie')));
     const tasks = session.tasks(ONLYOFFICE_TASKS);
     const task = createTask(portal, {
       bound,
