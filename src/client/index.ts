@@ -7,6 +7,10 @@ import type { Mismatch, NearMiss } from '../journal/matcher.js';
 import { diffSubset, isSubset } from '../journal/subset.js';
 import type { StubState } from '../generated/admin/state.js';
 import { networkErrorReason } from '../core/network-error.js';
+import type { PactFile } from '../pact/export.js';
+import type { ProviderStateChange, ProviderStateResult } from '../pact/provider-states.js';
+export { pactRequestFilter, type CredentialFill, type PactRequestFilterOptions } from '../pact/request-filter.js';
+export type { PactFile, ProviderStateChange, ProviderStateResult };
 import type { OnlyofficeTaskWrapper } from '../generated/onlyoffice/task-wrapper.js';
 import type { WelloCreatedTask } from '../generated/wello/task-response.js';
 
@@ -135,6 +139,10 @@ export interface TaskstubClient {
   reset(): Promise<void>;
   state(): Promise<StubState>;
   setState(state: Omit<StubState, 'session'>): Promise<StubState>;
+  /** The recorded calls (of this client's session, else every session's) as a Pact V4 file; `api` keeps one API's. */
+  pact(options: { consumer: string; provider: string; api?: 'onlyoffice' | 'wello' }): Promise<PactFile>;
+  /** What a Pact verifier's provider-state call does: a setup resets this client's session (the default without one) and applies `params`. */
+  providerState(change: ProviderStateChange): Promise<ProviderStateResult>;
   /** The ONLYOFFICE tasks this client's session holds (the default session without one), oldest first, as GET task/{id} reads them. */
   onlyofficeTasks(): Promise<OnlyofficeTaskWrapper[]>;
   /** The Wello tasks this client's session holds, oldest first, as GET api/Task(<guid>) reads them. */
@@ -219,6 +227,13 @@ export function connect(url: string, options: ConnectOptions = {}): TaskstubClie
     },
     async setState(state) {
       return (await call<StubState>('PUT', '/state', session ? { ...state, session } : state)).data;
+    },
+    async pact({ consumer, provider, api }) {
+      const query = new URLSearchParams({ consumer, provider, ...(api ? { api } : {}), ...(session ? { session } : {}) });
+      return (await call<PactFile>('GET', `/requests.pact?${query}`)).data;
+    },
+    async providerState(change) {
+      return (await call<ProviderStateResult>('POST', `/provider-states${sessionQuery}`, change)).data;
     },
     async onlyofficeTasks() {
       return (await call<{ onlyoffice: OnlyofficeTaskWrapper[] }>('GET', `/tasks?api=onlyoffice${session ? `&session=${encodeURIComponent(session)}` : ''}`)).data.onlyoffice;
