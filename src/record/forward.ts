@@ -78,8 +78,12 @@ const TLS_REASONS: Record<string, string> = {
 
 function failureReason(error: NodeJS.ErrnoException, target: string): string {
   const code = error.code ?? '';
-  const tls = TLS_REASONS[code] ?? (/^ERR_SSL_|CERT/.test(code) ? error.message : undefined);
-  if (tls) return `TLS error talking to ${target}: ${tls} (${code}); --insecure accepts any certificate`;
+  // EPROTO: OpenSSL's handshake failed; "wrong version number" is a plain-HTTP server on an https:// target.
+  const handshake = code === 'EPROTO' ? (/wrong version number/i.test(error.message) ? TLS_REASONS.ERR_SSL_WRONG_VERSION_NUMBER : error.message) : undefined;
+  const tls = TLS_REASONS[code] ?? handshake ?? (/^ERR_SSL_|CERT/.test(code) ? error.message : undefined);
+  // --insecure helps only with the certificate, not with a handshake that failed.
+  const hint = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME/.test(code) ? '; --insecure accepts any certificate' : '';
+  if (tls) return `TLS error talking to ${target}: ${tls} (${code})${hint}`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return `${target} closed the connection before answering`;
   const reason = networkErrorReason({ cause: error });
   return `cannot reach ${target} (${reason})`;
