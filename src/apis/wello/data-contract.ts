@@ -16,6 +16,13 @@
 import type { XmlElement, XmlElements } from '../../core/flat-xml.js';
 
 export const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * An XmlException met while ReadObject reads, as XmlObjectSerializer.ReadObjectHandleExceptions
+ * wraps it: SR.ErrorDeserializing with SR.ErrorTypeInfo. The type is named `task`, as in the
+ * Json.NET messages ([inferred]: the CLR type's full name is unknown).
+ */
+export const errorDeserializing = (message: string) => `There was an error deserializing the object of type task. ${message}`;
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 
 export interface DataContract {
@@ -28,8 +35,15 @@ export interface DataContract {
 /** A member as read: null for i:nil, else its text (undefined when it holds elements). */
 export type MemberContent = { nil: true } | { nil: false; text: string | undefined };
 
+/** A contract member's element the serializer stepped over: it came after a later member, or again. */
+export interface SkippedMember {
+  name: string;
+  /** The member read last before it, which it should have come before (itself when repeated). */
+  after: string;
+}
+
 export type ContractRead =
-  | { ok: true; members: Map<string, MemberContent> }
+  | { ok: true; members: Map<string, MemberContent>; skipped: SkippedMember[] }
   /** The root is not the contract's: what the reader met instead. */
   | { ok: false; localName: string; namespace: string };
 
@@ -74,7 +88,23 @@ function isNil(element: XmlElement, scope: Scope): boolean {
   return false;
 }
 
-export function readDataContract(document: XmlElements, contract: DataContract): ContractRead {
+/**
+ * The members as the serializer reads them. `limit`: how many of the root's children it
+ * gets to before the reader fails (xml-content.ts), so only those are read.
+ */
+/** True when the root or one of its children names a prefix no declaration in scope binds (on itself or an attribute). */
+export function hasUndeclaredPrefix(document: XmlElements): boolean {
+  const undeclared = (element: XmlElement, scope: Scope) => {
+    if (!element.qualified.includes(':') && element.attributes.length === 0) return false;
+    if (resolve(split(element.qualified)[0], scope) === undefined) return true;
+    return element.attributes.some(([name]) => name !== 'xmlns' && !name.startsWith('xmlns:') && name.includes(':') && resolve(split(name)[0], scope) === undefined);
+  };
+  const rootScope = scopeOf(document.root, EMPTY_SCOPE);
+  if (undeclared(document.root, rootScope)) return true;
+  return document.children.some((child) => undeclared(child, child.attributes.length > 0 ? scopeOf(child, rootScope) : rootScope));
+}
+
+export function readDataContract(document: XmlElements, contract: DataContract, limit = document.children.length): ContractRead {
   const rootScope = scopeOf(document.root, EMPTY_SCOPE);
   const [rootPrefix, rootLocal] = split(document.root.qualified);
   const rootNamespace = resolve(rootPrefix, rootScope) ?? '';
@@ -82,8 +112,11 @@ export function readDataContract(document: XmlElements, contract: DataContract):
 
   const members = new Map<string, MemberContent>();
   const { members: names } = contract;
+  const skipped: SkippedMember[] = [];
   let memberIndex = -1;
-  for (const element of document.children) {
+  const { children } = document;
+  for (let c = 0; c < limit && c < children.length; c++) {
+    const element = children[c]!;
     const hasDeclarations = element.attributes.length > 0;
     const scope = hasDeclarations ? scopeOf(element, rootScope) : rootScope;
     const [prefix, local] = split(element.qualified);
@@ -95,9 +128,13 @@ export function readDataContract(document: XmlElements, contract: DataContract):
         break;
       }
     }
-    if (found < 0) continue; // SkipUnknownElement
+    if (found < 0) {
+      // SkipUnknownElement; a member's own name skipped so is what a user wants to hear of (taskstub validate).
+      if (memberIndex >= 0 && names.indexOf(local) >= 0) skipped.push({ name: local, after: names[memberIndex]! });
+      continue;
+    }
     memberIndex = found;
     members.set(local, hasDeclarations && isNil(element, scope) ? { nil: true } : { nil: false, text: element.text });
   }
-  return { ok: true, members };
+  return { ok: true, members, skipped };
 }

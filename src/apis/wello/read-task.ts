@@ -3,7 +3,8 @@
 // root `task` in the empty namespace, members in alphabetical order, i:nil for nulls). Values that do not convert become
 // model errors, under "task.<field>" (docs/fidelity.md, Wello: Validation errors).
 import { BodyError, jsonNesting, NestingError, parseXmlElements, type XmlElements } from '../../core/body.js';
-import { contractOrder, type DataContract, readDataContract } from './data-contract.js';
+import { contractOrder, type DataContract, errorDeserializing, hasUndeclaredPrefix, readDataContract, type SkippedMember } from './data-contract.js';
+import { firstContentProblem } from './xml-content.js';
 import type { ModelState } from './errors.js';
 import { convertJsonValue, convertXmlText } from './convert.js';
 import type { Field, TaskValue } from './fields.js';
@@ -16,6 +17,8 @@ export interface ReadTask {
   modelState: ModelState;
   /** False when no task object came out at all (empty or unreadable body): nothing to validate. */
   parsed: boolean;
+  /** XML: members the serializer stepped over because they came out of contract order (taskstub validate warns of them). */
+  skipped?: SkippedMember[];
 }
 
 const MODEL = 'task';
@@ -124,7 +127,48 @@ function taskContract(fields: readonly Field[]) {
   return entry;
 }
 
-export function readXmlTask(text: string, fields: readonly Field[]): ReadTask {
+/**
+ * XmlBufferReader.GetChars → XmlConverter.ToChars: a string made of bytes UTF-8 refuses is
+ * SR.XmlInvalidUTF8Bytes, quoting the text from its first byte over 0x7F to its end, decoded
+ * with U+FFFD for the bad bytes (XmlExceptionHelper.CreateEncodingException).
+ */
+function invalidUtf8(text: string): string | undefined {
+  if (!text.includes('\uFFFD')) return undefined;
+  let from = 0;
+  while (text.charCodeAt(from) < 0x80) from++;
+  return errorDeserializing(`'${text.slice(from)}' contains invalid UTF8 bytes.`);
+}
+
+// Text in the root comes before a start tag (a start tag with text before it), or last,
+// before the root's end tag (`</task>`), after the last child's end.
+const TEXT_BEFORE_START = /[^ \t\r\n>][ \t\r\n]*<[^/!?]/;
+
+function textBeforeLastEndTag(text: string): boolean {
+  const lt = text.lastIndexOf('</');
+  let i = lt - 1;
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(--i));
+  return text.charCodeAt(i) !== 0x3e;
+}
+
+/**
+ * Whether the document can hold what firstContentProblem looks for; most bodies cannot, and
+ * the walk costs more than the rest of a read. Text in the root is found by the two checks
+ * or comes with a comment, CDATA, a processing instruction or no child at all; an undeclared
+ * prefix deeper than the children needs a child that holds elements. A false alarm only
+ * costs the walk.
+ */
+function mayHaveContentProblem(text: string, document: XmlElements): boolean {
+  if (document.children.length === 0 || text.includes('<!') || text.lastIndexOf('<?') > 0) return true;
+  if (document.children.some((child) => child.text === undefined)) return true;
+  return hasUndeclaredPrefix(document) || textBeforeLastEndTag(text) || TEXT_BEFORE_START.test(text);
+}
+
+export interface XmlReadOptions {
+  /** The body held bytes UTF-8 refuses, read as U+FFFD (encoding.ts decodeXmlBody). */
+  invalidUtf8?: boolean;
+}
+
+export function readXmlTask(text: string, fields: readonly Field[], options: XmlReadOptions = {}): ReadTask {
   const values = new Map<string, TaskValue>();
   if (text.trim() === '') return { values, modelState: [[MODEL, EMPTY_BODY]], parsed: false };
   let document: XmlElements;
@@ -135,8 +179,31 @@ export function readXmlTask(text: string, fields: readonly Field[]): ReadTask {
     if (error instanceof BodyError) return { values, modelState: [[MODEL, error.message]], parsed: false };
     throw error;
   }
+  const failed = (message: string): ReadTask => ({ values: new Map(), modelState: [[MODEL, message]], parsed: false });
+  // What the reader refuses on its way (xml-content.ts), and the first child it does not get past.
+  const problem = mayHaveContentProblem(text, document) ? firstContentProblem(text) : undefined;
+  let stopMessage: string | undefined;
+  let stopAt = document.children.length;
+  if (problem) {
+    stopAt = problem.childIndex;
+    const lineInfo = `Line ${problem.line}, position ${problem.position}.`;
+    stopMessage =
+      problem.kind === 'undefinedPrefix'
+        ? errorDeserializing(`The prefix '${problem.prefix}' is not defined. ${lineInfo}`)
+        : problem.kind === 'processingInstruction'
+          ? errorDeserializing(`Processing instructions (other than the XML declaration) and DTDs are not supported. ${lineInfo}`)
+          : `Error in line ${problem.line} position ${problem.position}. Expecting state 'Element'.. Encountered '${problem.nodeType}'  with name '', namespace ''. `;
+  }
+  if (options.invalidUtf8) {
+    // A name is made a string when its tag is read (ReadQualifiedName → VerifyNCName), skipped elements' too.
+    const rootName = invalidUtf8(document.root.qualified);
+    if (rootName) return failed(rootName);
+    const named = document.children.findIndex((child, i) => i < stopAt && child.qualified.includes('\uFFFD'));
+    if (named >= 0) [stopAt, stopMessage] = [named, invalidUtf8(document.children[named]!.qualified)];
+  }
+  if (stopAt < 0) return failed(stopMessage!);
   const { contract, byName } = taskContract(fields);
-  const read = readDataContract(document, contract);
+  const read = readDataContract(document, contract, stopAt);
   if (!read.ok) {
     // SR.ExpectingElement + SR.EncounteredWithNameNamespace, with the reader's line info (two spaces before `with`).
     const at = lineAndPosition(text, text.search(/<[^?!]/) + 1);
@@ -150,10 +217,13 @@ export function readXmlTask(text: string, fields: readonly Field[]): ReadTask {
       values.set(name, null);
       continue;
     }
+    const bad = options.invalidUtf8 && content.text !== undefined ? invalidUtf8(content.text) : undefined;
+    if (bad) return failed(bad);
     const converted = content.text === undefined ? { ok: false as const, message: `The value '' cannot be parsed as the type '${field.kind}'.` } : convertXmlText(field, content.text);
     // The serializer stops at its first error: one model error, no values.
     if (!converted.ok) return { values: new Map(), modelState: [[modelKey(name), converted.message]], parsed: false };
     values.set(name, converted.value);
   }
-  return { values, modelState: [], parsed: true };
+  if (stopMessage) return failed(stopMessage);
+  return { values, modelState: [], parsed: true, skipped: read.skipped };
 }
