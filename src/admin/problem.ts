@@ -9,6 +9,7 @@ export const PROBLEMS = {
   invalidRequest: { status: 400, title: 'The admin request is invalid' },
   unauthorized: { status: 401, title: 'The admin API needs its token' },
   notFound: { status: 404, title: 'No such admin route' },
+  taskNotFound: { status: 404, title: 'No such task' },
   methodNotAllowed: { status: 405, title: 'Method not allowed on this admin route' },
   payloadTooLarge: { status: 413, title: 'The admin request body is too large' },
   verificationFailed: { status: 409, title: 'Verification failed' },

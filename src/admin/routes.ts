@@ -22,6 +22,7 @@ import { addLiveRoutes } from './live.js';
 import { sendReadme, sendWelcome } from './welcome.js';
 import { invalid, matcherProblem, Problem, sendProblem } from './problem.js';
 import { namedSession } from './session.js';
+import { addWelloTaskRoutes } from './wello-tasks.js';
 
 const ADMIN_BODY_LIMIT = '1mb';
 /** What GET /__admin/requests (and its .jsonl and .har) reads from the query. */
@@ -262,6 +263,8 @@ export function createAdminRouter(stub: Stub): Router {
       throw error;
     }
   });
+
+  addWelloTaskRoutes(router, stub);
 
   router.get('/state', (req, res) => {
     res.json(stub.state(namedSession(req) ?? DEFAULT_SESSION));

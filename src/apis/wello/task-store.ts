@@ -19,7 +19,7 @@ export const WELLO_TASKS: TaskKind<StoredWelloTask> = { api: 'wello' };
  * values), every member present; the type, status and priority the fixtures' defaults when not given, and
  * `archived` its status's unless given. Its id2 is as given (0 when not): the session's id2 counter is not moved.
  */
-function fixtureTask(given: Record<string, unknown>, fields: readonly Field[], fixtures: WelloFixtures, empty: Readonly<Task>): StoredWelloTask {
+function fixtureTask(given: object, fields: readonly Field[], fixtures: WelloFixtures, empty: Readonly<Task>): StoredWelloTask {
   const read = readJsonTask(JSON.stringify(given), fields);
   const task: Task = { ...empty };
   for (const [name, value] of read.values) task[name] = value;
@@ -40,7 +40,7 @@ const KINDS = new WeakMap<WelloFixtures, TaskKind<StoredWelloTask>>();
 export function welloTaskKind(fixtures: WelloFixtures, fields: readonly Field[]): TaskKind<StoredWelloTask> {
   let kind = KINDS.get(fixtures);
   if (!kind) {
-    const given = (fixtures as { tasks?: Record<string, unknown>[] }).tasks ?? [];
+    const given = fixtures.tasks ?? [];
     if (given.length === 0) kind = WELLO_TASKS;
     else {
       const empty = emptyTask(fields);

@@ -1,0 +1,26 @@
+// PATCH /__admin/wello/tasks/<id>[?session=]: a dispatcher's change to a stored Wello task (close it, assign it,
+// change its status), which the real ServiceDesk API has no route for (src/apis/wello/dispatch.ts;
+// docs/fidelity.md, Wello: Read-back routes). 200 with the task as GET api/Task(<id>) gives it in JSON; 400
+// problem+json for a change that is not a partial task; 404 problem+json for a task the session does not hold.
+import type { Router } from 'express';
+import { DEFAULT_SESSION } from '../core/sessions.js';
+import { DispatchError, welloDispatcher } from '../apis/wello/dispatch.js';
+import type { Stub } from '../stub.js';
+import { invalid, Problem } from './problem.js';
+import { namedSession } from './session.js';
+
+export function addWelloTaskRoutes(router: Router, stub: Stub): void {
+  router.patch('/wello/tasks/:id', (req, res) => {
+    const unknown = Object.keys(req.query).find((name) => name !== 'session');
+    if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: session`);
+    const session = namedSession(req) ?? DEFAULT_SESSION;
+    try {
+      const task = welloDispatcher(stub.context).update(session, String(req.params.id), req.body);
+      res.type('application/json; charset=utf-8').send(task);
+    } catch (error) {
+      if (!(error instanceof DispatchError)) throw error;
+      if (error.kind === 'notFound') throw new Problem('taskNotFound', error.message);
+      throw error.errors.length ? new Problem('invalidRequest', `${error.message} ${error.errors.slice(0, 3).map((e) => `At ${e.pointer}: ${e.message}.`).join(' ')}`, { errors: error.errors }) : invalid(error.message);
+    }
+  });
+}
