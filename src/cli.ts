@@ -17,6 +17,7 @@ import { parseClockOption } from './core/clock.js';
 import { DEFAULT_TIMEOUT_MS as DEFAULT_REPLAY_TIMEOUT_MS } from './replay/defaults.js';
 import type { ReplayOptions } from './replay/run.js';
 import type { ApiChoice } from './validate.js';
+import type { PactArgs } from './pact/cli.js';
 import { taskstubVersion } from './version.js';
 
 interface ServeArgs {
@@ -317,7 +318,10 @@ async function runRecord(args: RecordArgs): Promise<void> {
     recorder.close().then((report) => {
       const lines = [`taskstub record: ${driftSummary(report)}`, `scenarios and drift.json in ${args.out}`];
       const differing = report.calls.filter((c) => c.differences.length > 0);
-      for (const call of differing.slice(0, RECORD_SUMMARY_LINES)) lines.push(`  ${call.session} step ${call.step} ${call.method} ${call.path}: ${call.differences.map((d) => d.message).join('; ')}`);
+      for (const call of differing.slice(0, RECORD_SUMMARY_LINES)) {
+        const more = call.differences.length > 3 ? `; and ${call.differences.length - 3} more` : '';
+        lines.push(`  ${call.session} step ${call.step} ${call.method} ${call.path}: ${call.differences.slice(0, 3).map((d) => d.message).join('; ')}${more}`);
+      }
       if (differing.length > RECORD_SUMMARY_LINES) lines.push(`  ... and ${differing.length - RECORD_SUMMARY_LINES} more in drift.json`);
       process.stdout.write(`${lines.join('\n')}\n`);
       exitAfterOutput(args['fail-on-drift'] && report.differ > 0 ? EXIT_FAILED : 0);
@@ -534,6 +538,24 @@ await yargs(hideBin(process.argv))
     (args) => {
       runRecord(args).catch(fail);
     },
+  )
+  .command<PactArgs>(
+    'pact [scenarios..]',
+    'Write a Pact V4 file: a running stub\'s recorded calls (--from), or scenario files replayed against a stub in this process',
+    (y) =>
+      y
+        .positional('scenarios', { type: 'string', array: true, default: undefined, describe: 'Scenario files (*.json) or directories of them: one interaction per step, the scenario\'s name as provider state' })
+        .option('consumer', { type: 'string', demandOption: true, describe: 'The consumer\'s name (the file is <consumer>-<provider>.json)' })
+        .option('provider', { type: 'string', demandOption: true, describe: 'The provider\'s name' })
+        .option('from', { type: 'string', describe: 'A running stub\'s URL, e.g. http://127.0.0.1:4010: export its journal' })
+        .option('session', { type: 'string', describe: 'With --from: only this session\'s calls (default: every session\'s)' })
+        .option('api', { choices: ['onlyoffice', 'wello'] as const, describe: 'Only this API\'s calls' })
+        .option('out', { type: 'string', default: 'pacts', describe: 'Directory to write the file to (made if missing; an existing file is replaced)' })
+        .option('admin-token', adminTokenOption('With --from: the stub\'s admin token'))
+        .example('$0 pact --from http://127.0.0.1:4010 --consumer frontend --provider wello --api wello --out pacts', 'What the frontend called, as a pact to verify against the real Wello API')
+        .example('$0 pact fixtures/scenarios --consumer qa --provider tasks --out pacts', 'The shipped scenarios as a pact')
+        .epilogue('Exit codes: 0 written; 1 a scenario fails against the stub or is not a valid scenario (nothing written); 2 a wrong command line, or a stub that cannot be reached or read.'),
+    (args) => import('./pact/cli.js').then(({ runPact }) => runPact(args)).then(exitAfterOutput, fail),
   )
   .command<{ api: ApiChoice; file: string }>(
     'validate <api> <file>',
