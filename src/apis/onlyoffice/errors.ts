@@ -80,6 +80,9 @@ export const ERRORS = {
   invalidArgument: thrownByMethod('ArgumentException', 'Value does not fall within the expected range.'),
   // `throw new ItemNotFoundException(CRMErrorsResource.TaskCategoryNotFound)` (CRMApi.Tasks.cs, CreateTask).
   categoryNotFound: thrownByMethod('ItemNotFoundException', 'Category is not found'),
+  // `throw new ItemNotFoundException()`: HttpException(404, "Not found") (CRMApi.Tasks.cs GetTaskByID and DeleteTask;
+  // CRMApi.ListItem.cs GetTaskCategoryByID).
+  notFound: thrownByMethod('ItemNotFoundException', 'Not found'),
   invalidDate: thrownByBinding('ArgumentException', 'invalid date time format: '),
   notAnInteger: thrownByBinding('FormatException', 'Input string was not in a correct format.'),
   intOverflow: thrownByBinding('OverflowException', 'Value was either too large or too small for an Int32.'),

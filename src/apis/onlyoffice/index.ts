@@ -6,6 +6,7 @@ import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
 import { jsonWriter, renderByShape, type Shape, shapeOf } from '../../core/render.js';
 import type { JsonSchema } from '../../core/schemas.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { sessionName, SESSION_HEADER } from '../../core/sessions.js';
 import type { StubContext } from '../../context.js';
 import { readCredential } from './auth.js';
@@ -18,7 +19,7 @@ import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, ty
 import { createPortal, type PortalUser } from './portal.js';
 import { fieldsKey, projectResponse, requestedFields } from './response-fields.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
-import { ONLYOFFICE_TASKS } from './task-entity.js';
+import { bindingCookie, bindLifecycle, createLifecycle, LIFECYCLE_OPERATIONS, type LifecycleOperation, type LifecycleRoute, matchLifecycleRoute } from './lifecycle.js';
 import { TaskLimitError } from '../../store/task-table.js';
 
 /** The paths this API owns. */
@@ -31,15 +32,23 @@ const SUFFIX = /\.(json|xml|tml)$/;
 // contract per type and set); a bound on how many, since the names come from the caller.
 const MAX_FIELD_WRITERS = 256;
 
-type Operation = 'createTask' | 'authenticate';
-const isOperation = (name: string): name is Operation => name === 'createTask' || name === 'authenticate';
+type Operation = 'createTask' | 'authenticate' | LifecycleOperation;
+const isOperation = (name: string): name is Operation => name === 'createTask' || name === 'authenticate' || LIFECYCLE_OPERATIONS.has(name);
+/** A POST's route: one object each, so that the create's path allocates nothing to route. */
+type PostOperation = 'createTask' | 'authenticate';
+type PostRoute = { readonly operation: PostOperation; readonly values?: undefined };
+const CREATE: PostRoute = { operation: 'createTask' };
+const AUTHENTICATE: PostRoute = { operation: 'authenticate' };
 
-function route(method: string, path: string): Operation | undefined {
+/** The route table: the two POSTs first (the create's fast path), then the lifecycle routes (lifecycle.ts). */
+function route(method: string, path: string): PostRoute | LifecycleRoute | undefined {
   const name = path.replace(ONLYOFFICE_PATHS, '').replace(SUFFIX, '').toLowerCase();
-  if (method !== 'POST') return undefined;
-  if (name === 'crm/task') return 'createTask';
-  if (name === 'authentication') return 'authenticate';
-  return undefined;
+  if (method === 'POST') {
+    if (name === 'crm/task') return CREATE;
+    if (name === 'authentication') return AUTHENTICATE;
+    return undefined;
+  }
+  return matchLifecycleRoute(method, name);
 }
 
 /** XML only from a .xml/.tml suffix, and only when the request is not JSON; Accept is never read. */
@@ -77,8 +86,17 @@ function readFields(req: CoreRequest): Collected {
 }
 
 
+/** A new call on a route: a lifecycle route keeps its values. */
+function callOf(found: PostRoute | LifecycleRoute | undefined): Call | undefined {
+  if (!found) return undefined;
+  if (found === CREATE || found === AUTHENTICATE) return { operation: found.operation, issued: {} };
+  return { operation: found.operation, route: found as LifecycleRoute, issued: {} };
+}
+
 interface Call {
   operation: Operation;
+  /** The lifecycle route (its values), for every operation but the two POSTs. */
+  route?: LifecycleRoute;
   bound?: Bound;
   issued: IssuedIds;
 }
@@ -86,6 +104,7 @@ interface Call {
 export function createOnlyofficeApi(ctx: StubContext): Api {
   const { registry } = ctx;
   const portal = createPortal(ctx.fixtures.onlyoffice);
+  const lifecycle = createLifecycle(ctx, portal);
   const schemas = {
     createTask: registry.get('onlyoffice/create-task-request'),
     authenticate: registry.get('onlyoffice/authentication-request'),
@@ -101,7 +120,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   const fieldWriters = new Map<string, { shape: Shape; write: (value: Record<string, unknown>) => string }>();
 
   /** The shape and writer for an answer trimmed by `?fields=`, made once per set of names. */
-  function projection(operation: Operation, fields: readonly string[]): { shape: Shape; write: (value: Record<string, unknown>) => string } {
+  function projection(operation: PostOperation, fields: readonly string[]): { shape: Shape; write: (value: Record<string, unknown>) => string } {
     const key = `${operation}:${fieldsKey(fields)}`;
     let entry = fieldWriters.get(key);
     if (!entry) {
@@ -128,7 +147,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
    * 201 with {count:1,status:0,statusCode:201,response}, keys in the schema's order, defaults left out;
    * `?fields=` trims the response object (the XML is made from the trimmed JSON, as JsonNetSerializer.RespondTo does).
    */
-  function created(operation: Operation, response: Record<string, unknown>, format: ResponseFormat, req: CoreRequest): CoreResponse {
+  function created(operation: PostOperation, response: Record<string, unknown>, format: ResponseFormat, req: CoreRequest): CoreResponse {
     const body = { count: 1, status: 0, statusCode: 201, response };
     const fields = requestedFields(req.query);
     const { shape, write } = fields ? projection(operation, fields) : { shape: shapes[operation], write: writers[operation] };
@@ -141,16 +160,30 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
   function validation(call: Call | undefined, req: CoreRequest): Pick<CallRecord, 'valid' | 'errors'> {
     if (!call) return { valid: false, errors: [{ path: '', message: 'no such route' }] };
     let bound = call.bound;
+    if (call.route) {
+      const schema = lifecycle.schema(call.route.operation);
+      if (!schema) return { valid: true, errors: [] };
+      try {
+        bound ??= bindLifecycle(schema, call.route, req.query, readFields(req), bindingCookie(req));
+      } catch (error) {
+        if (error instanceof BodyError || error instanceof OnlyofficeError) return { valid: false, errors: [{ path: '', message: error.message }] };
+        throw error;
+      }
+      return verdict(registry.validator(schema.$id!), bound);
+    }
     if (!bound) {
       // Not bound while answering (a 401, an unreadable or too large body): bind now, for the record only.
       try {
-        bound = bindParameters(schemas[call.operation], readFields(req), req.query, header(req.headers, 'cookie'));
+        bound = bindParameters(schemas[call.operation as PostOperation], readFields(req), req.query, header(req.headers, 'cookie'));
       } catch (error) {
         if (error instanceof BodyError || error instanceof OnlyofficeError) return { valid: false, errors: [{ path: '', message: error.message }] };
         throw error;
       }
     }
-    const validate = validators[call.operation];
+    return verdict(validators[call.operation as PostOperation], bound);
+  }
+
+  function verdict(validate: ValidateFunction, bound: Bound): Pick<CallRecord, 'valid' | 'errors'> {
     const present = Object.fromEntries(Object.entries(bound.values).filter(([, v]) => v !== undefined));
     const failed = bound.failures.map(({ field, error }) => ({ path: `/${field}`, message: error.message }));
     // A value that did not convert is reported once, not again as missing.
@@ -161,7 +194,8 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
 
   /** The verdict on a stored request: it is bound again, so a record keeps nothing of the call but the request. */
   function check(operation: string, req: CoreRequest): Verdict {
-    return validation(isOperation(operation) ? { operation, issued: {} } : undefined, req);
+    if (!isOperation(operation)) return validation(undefined, req);
+    return validation(callOf(route(req.method, req.path)) ?? { operation, issued: {} }, req);
   }
 
   function run(call: Call, req: CoreRequest, format: ResponseFormat): CoreResponse {
@@ -177,17 +211,17 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     const caller = callerOf(req);
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
+    if (call.route) {
+      const bound = (call.bound = bindLifecycle(lifecycle.schema(call.route.operation), call.route, req.query, readFields(req), bindingCookie(req)));
+      return lifecycle.run({ route: call.route, bound, session, caller, now, issued: call.issued }, req, format);
+    }
     const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query, header(req.headers, 'cookie')));
-    const tasks = session.tasks(ONLYOFFICE_TASKS);
+    const tasks = lifecycle.tasksOf(session);
     const task = createTask(portal, {
       bound,
       caller,
       now,
-      nextTaskId: () => {
-        // A full session is refused before it draws an id: failed calls use none.
-        if (!tasks.room()) throw new TaskLimitError(tasks.limit);
-        return (call.issued.taskId = session.next('onlyofficeTaskId'));
-      },
+      nextTaskId: () => lifecycle.drawTaskId(session, tasks, call.issued),
       save: (task) => {
         tasks.put(task);
         return tasks.countIn(task.categoryId);
@@ -214,16 +248,16 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
 
   return {
     name: 'onlyoffice',
-    // The stored rows for now; the read-back routes' TaskWrapper once they exist.
-    storedTasks: (session) => session.tasks(ONLYOFFICE_TASKS).values().map((task) => JSON.stringify(task)),
+    // Each task as GET api/2.0/crm/task/{id} reads it back (its TaskWrapper).
+    storedTasks: (session) => lifecycle.storedTasks(session),
     owns: (path) => ONLYOFFICE_PATHS.test(path),
     check,
     handle(req, options = {}) {
-      const operation = route(req.method, req.path);
-      const call: Call | undefined = operation && { operation, issued: {} };
+      const found = route(req.method, req.path);
+      const call = callOf(found);
       const response = respond(req, call, responseFormat(req), options);
       // The schema check is for the journal only: made when someone reads it, not on the request path.
-      return new CheckedLater(response, 'onlyoffice', operation ?? 'unknown', call?.issued ?? {}, req, check);
+      return new CheckedLater(response, 'onlyoffice', found?.operation ?? 'unknown', call?.issued ?? {}, req, check);
     },
   };
 }

@@ -22,10 +22,15 @@ function append(parts: string[], name: string, value: unknown): void {
     parts.push(`<${name} />`);
     return;
   }
+  // XmlNodeConverter writes an array as one element per item, each named as the array's member, and nothing for
+  // an empty one: a list's `response` is repeated <response> elements under <result> [inferred].
+  if (Array.isArray(value)) {
+    for (const item of value) append(parts, name, item);
+    return;
+  }
   if (typeof value === 'object') {
     const open = parts.push(`<${name}>`) - 1;
-    if (Array.isArray(value)) for (const item of value) append(parts, 'item', item);
-    else for (const key in value) append(parts, key, (value as Record<string, unknown>)[key]);
+    for (const key in value) append(parts, key, (value as Record<string, unknown>)[key]);
     if (parts.length === open + 1) parts[open] = `<${name} />`;
     else parts.push(`</${name}>`);
     return;
