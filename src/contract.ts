@@ -4,6 +4,7 @@
 // booleans; i:nil to null) and then checked the same way.
 import { XMLParser } from 'fast-xml-parser';
 import { ONLYOFFICE_PATHS } from './apis/onlyoffice/index.js';
+import { lifecycleResponseSchema } from './apis/onlyoffice/lifecycle.js';
 import { WELLO_PATHS } from './apis/wello/index.js';
 import type { ApiName } from './core/record.js';
 import { type JsonSchema, type SchemaRegistry, schemaId } from './core/schemas.js';
@@ -19,6 +20,7 @@ export function responseSchemaName(path: string, status: number): string | undef
   const api = apiForPath(path);
   if (api === 'onlyoffice') {
     if (status === 401) return undefined;
+    if (status === 200) return lifecycleResponseSchema(path);
     if (status !== 201) return 'onlyoffice/error';
     return /\/authentication(\.\w+)?$/i.test(path) ? 'onlyoffice/authentication-response' : 'onlyoffice/envelope';
   }

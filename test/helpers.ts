@@ -13,6 +13,7 @@ import type { CoreResult } from '../src/core/record.js';
 import { createStub, type Stub } from '../src/stub.js';
 import { bodyLimitBytes, createRequestListener, createStubServer } from '../src/server.js';
 import { createCors } from '../src/cors.js';
+import { LIFECYCLE_RESPONSE_SCHEMAS, type LifecycleOperation } from '../src/apis/onlyoffice/lifecycle.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The two API documents, copied into the project as test data (test/data/README.md). */
@@ -44,6 +45,7 @@ export function agent(options: AppOptions = {}) {
 function responseSchema({ record, response }: CoreResult): string | undefined {
   if (record.api === 'onlyoffice') {
     if (response.status === 401) return undefined;
+    if (response.status === 200) return LIFECYCLE_RESPONSE_SCHEMAS[record.operation as LifecycleOperation];
     if (response.status !== 201) return 'onlyoffice/error';
     return record.operation === 'authenticate' ? 'onlyoffice/authentication-response' : 'onlyoffice/envelope';
   }

@@ -230,3 +230,12 @@ export function createLifecycle(ctx: StubContext, portal: Portal): Lifecycle {
 export function bindingCookie(req: CoreRequest): string | undefined {
   return req.method === 'GET' ? undefined : header(req.headers, 'cookie');
 }
+
+/** The schema of a 200 at this path (every ONLYOFFICE 200 is a lifecycle route's), for the contract check. */
+export function lifecycleResponseSchema(path: string): string {
+  const name = path.replace(/^\/api\/2\.0\//i, '').replace(/\.(json|xml|tml)$/, '').toLowerCase();
+  if (name === 'crm/task/filter') return LIFECYCLE_RESPONSE_SCHEMAS.listTasks;
+  if (name === 'crm/task/category') return LIFECYCLE_RESPONSE_SCHEMAS.listCategories;
+  if (/^crm\/task\/category\/\d+$/.test(name)) return LIFECYCLE_RESPONSE_SCHEMAS.getCategory;
+  return LIFECYCLE_RESPONSE_SCHEMAS.getTask;
+}
