@@ -6,6 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { ONLYOFFICE_PATHS } from './apis/onlyoffice/index.js';
 import { lifecycleResponseSchema } from './apis/onlyoffice/lifecycle.js';
 import { WELLO_PATHS } from './apis/wello/index.js';
+import { readResponseSchema } from './apis/wello/routes.js';
 import type { ApiName } from './core/record.js';
 import { type JsonSchema, type SchemaRegistry, schemaId } from './core/schemas.js';
 
@@ -16,7 +17,7 @@ export function apiForPath(path: string): ApiName | undefined {
 }
 
 /** The schema an answer must conform to, or undefined when the answer has no body to check (401 text, 204, a reset). */
-export function responseSchemaName(path: string, status: number): string | undefined {
+export function responseSchemaName(path: string, status: number, contentType = ''): string | undefined {
   const api = apiForPath(path);
   if (api === 'onlyoffice') {
     if (status === 401) return undefined;
@@ -26,6 +27,9 @@ export function responseSchemaName(path: string, status: number): string | undef
   }
   if (api === 'wello') {
     if (status === 204) return undefined;
+    // GET api/Task(<id>) and the TaskView routes (docs/fidelity.md, Wello: Read-back routes).
+    const read = readResponseSchema(path, status, contentType);
+    if (read !== null) return read;
     return status === 201 ? 'wello/task-response' : 'wello/error';
   }
   return undefined;
@@ -86,7 +90,7 @@ export function bodyAsJson(registry: SchemaRegistry, schemaName: string, content
 
 /** Why an answer does not conform to its response schema; empty when it does. */
 export function contractErrors(registry: SchemaRegistry, path: string, status: number, contentType: string, text: string): string[] {
-  const name = responseSchemaName(path, status);
+  const name = responseSchemaName(path, status, contentType);
   if (!name) {
     if (apiForPath(path) === 'onlyoffice' && status === 401 && text !== 'Unauthorized') return ['a 401 body must be the plain text Unauthorized'];
     return [];

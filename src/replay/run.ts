@@ -232,6 +232,8 @@ async function runStep(step: Step, scenario: Scenario, vars: Record<string, stri
   if (auth && headers.authorization !== undefined) headers.authorization = auth;
   if (context.stub) {
     headers['x-stub-session'] ??= context.session;
+    // A step may call the stub's admin API (a Wello dispatcher's PATCH /__admin/wello/tasks/<id>): it gets the admin token.
+    if (options.adminToken && /^\/__admin(\/|$)/.test(request.path)) headers.authorization ??= `Bearer ${options.adminToken}`;
     Object.assign(headers, faultHeaders(step.fault ?? scenario.fault));
   }
   let body: string | undefined;
@@ -243,7 +245,8 @@ async function runStep(step: Step, scenario: Scenario, vars: Record<string, stri
 
   const result: StepResult = { name: step.name, ok: true, failures: [], differences: [], durationMs: 0 };
   const fail = (line: string) => result.failures.push(line);
-  const expect = step.expect;
+  // Captured values stand in the expectations too (`"id": "{{taskId}}"` on a read-back).
+  const expect = substitute(step.expect, vars);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // One signal for the request and its body: a slow answer counts as much as a slow start.
   const signal = AbortSignal.timeout(timeoutMs);

@@ -49,3 +49,22 @@ export function matchRoute(path: string): RouteMatch | undefined {
   }
   return undefined;
 }
+
+/**
+ * The response schema (schemas/wello/) a read route's answer is checked against (src/contract.ts, replay's drift
+ * check): undefined when there is nothing to check (the empty 404, XML views, whose elements are not the JSON
+ * shape), null when the path is not a read route or the status is an ordinary HttpError (401, 405).
+ */
+export function readResponseSchema(path: string, status: number, contentType = ''): string | undefined | null {
+  const match = matchRoute(path.split('?', 1)[0]!);
+  const operation = match?.route.operation;
+  if (!match || operation === 'createTask') return null;
+  const xml = /xml/i.test(contentType);
+  if (status === 404 && match.key !== undefined) return undefined;
+  if (status === 400 && operation === 'listTaskView') return xml ? 'wello/error' : 'wello/odata-error';
+  if (status !== 200) return null;
+  if (operation === 'getTask') return 'wello/task-response';
+  if (operation === 'countOpen') return 'wello/count';
+  if (xml) return undefined;
+  return operation === 'listTaskView' ? 'wello/task-view-list' : 'wello/task-view';
+}
