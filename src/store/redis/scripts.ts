@@ -1,0 +1,475 @@
+// The Lua scripts of the Redis store. Each runs atomically on the server, so
+// what several replicas do at once is serialised there: a begin takes ids no
+// other begin takes, a record's eviction never races another's. They are
+// loaded with ioredis's defineCommand (EVALSHA, EVAL again after a NOSCRIPT,
+// e.g. when a new server came up).
+//
+// Key layout (B = the key prefix followed by the hash tag "{t}:", so that every
+// key of one deployment lands in one Redis Cluster slot and the scripts may
+// name keys they compute):
+//
+//   B g                 hash   globals: seq (last journal id), gen (session generation),
+//                              jgen (journal generation), clock (the global frozen instant, ticks),
+//                              faultSeq, faultsVersion, journalVersion, evicted (total), bytes (held),
+//                              tasksHeld, tasksFull
+//   B journal           stream one entry per call, id "<journal id>-0", fields s (session) and b (the
+//                              encodeEntry bytes)
+//   B order             list   "<id> <size> <session>" per entry, oldest first: what eviction pops
+//   B events            stream clears (k=cleared, s=session, at=the last journal id then), for subscribers
+//   B faults            hash   fault id -> {"id","match","fault"} JSON;  B faults:left  id -> uses left
+//   B faults:session    hash   fault id -> the session its matcher names; B faults:order list of ids, oldest first
+//   B tokens            hash   token -> login;  B tokens:order  list of tokens, oldest first (the bound)
+//   per session S, in session generation G (a reset of all bumps G, so old keys vanish at once):
+//   B s:G:h:S           hash   taskIdNext, welloId2Next, guidDraws, tokenDraws, clock (own instant), touched
+//   B s:G:t:S           hash   "<api>|<task id>" -> task JSON
+//   B s:G:tx:S          hash   "<api>|<task id>" -> the task's index key (countIn)
+//   B s:G:tc:S          hash   "<api>" -> tasks held, "<api>|<key>" -> tasks with that key, "<api>#seq"
+//   B s:G:to:S          zset   "<api>|<task id>" scored by insertion: values() in the order first added
+//   per session S, in journal generation J (a clear of the whole journal bumps J):
+//   B j:J:ids:S         list   the session's journal ids, oldest first
+//   B j:J:h:S           hash   evicted (its calls evicted), bytes (its entries' bytes held)
+//
+// The session name is the last part of each per-session key, so no name can
+// spell another session's key ("a:ids" is not a suffix of anything).
+//
+// Every per-session key carries an EXPIRE of the session TTL, refreshed by
+// begin (at most once per hundredth of the TTL, so a busy session does not pay
+// six EXPIREs per call) and set when record or a task write creates a key.
+//
+// Redis must run with maxmemory-policy noeviction: a counter evicted by
+// Redis itself would hand out an id twice.
+
+/** Helpers every script starts with (Lua has no modules in EVAL). */
+const PRELUDE = `
+local B = ARGV[1]
+local G = KEYS[1]
+local function num(v) return tonumber(v) or 0 end
+local function gens()
+  local g = redis.call('HMGET', G, 'gen', 'jgen')
+  return g[1] or '0', g[2] or '0'
+end
+local function skey(gen, kind, s) return B .. 's:' .. gen .. ':' .. kind .. ':' .. s end
+local function jkey(jgen, kind, s) return B .. 'j:' .. jgen .. ':' .. kind .. ':' .. s end
+local function sessionKeys(gen, jgen, s)
+  return { skey(gen, 'h', s), skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s),
+           jkey(jgen, 'ids', s), jkey(jgen, 'h', s) }
+end
+-- Refreshes the session's EXPIREs when the last refresh is older than a
+-- hundredth of the TTL (or force). TIME is allowed: scripts replicate effects.
+local function touch(gen, jgen, s, ttl, force)
+  if ttl <= 0 then return end
+  local h = skey(gen, 'h', s)
+  local now = tonumber(redis.call('TIME')[1])
+  local every = math.max(1, math.floor(ttl / 100))
+  if force or now - num(redis.call('HGET', h, 'touched')) >= every then
+    redis.call('HSET', h, 'touched', now)
+    for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
+  end
+end
+-- The queued faults, oldest first, as {json, left, json, left, ...}.
+local function faultList()
+  local ids = redis.call('LRANGE', B .. 'faults:order', 0, -1)
+  local out = {}
+  if #ids == 0 then return out end
+  local json = redis.call('HMGET', B .. 'faults', unpack(ids))
+  local left = redis.call('HMGET', B .. 'faults:left', unpack(ids))
+  for i = 1, #ids do
+    out[#out + 1] = json[i] or ''
+    out[#out + 1] = left[i] or '0'
+  end
+  return out
+end
+local function removeFault(id)
+  redis.call('HDEL', B .. 'faults', id)
+  redis.call('HDEL', B .. 'faults:left', id)
+  redis.call('HDEL', B .. 'faults:session', id)
+  redis.call('LREM', B .. 'faults:order', 1, id)
+end
+local function clearedEvent(s)
+  local seq = redis.call('HGET', G, 'seq') or '0'
+  if s then
+    redis.call('XADD', B .. 'events', 'MAXLEN', '~', 1000, '*', 'k', 'cleared', 'at', seq, 's', s)
+  else
+    redis.call('XADD', B .. 'events', 'MAXLEN', '~', 1000, '*', 'k', 'cleared', 'at', seq)
+  end
+  redis.call('HINCRBY', G, 'journalVersion', 1)
+end
+-- Drops one session's journal entries (not counted as evicted) and its tallies from the totals.
+local function clearSessionJournal(jgen, s)
+  local ids = jkey(jgen, 'ids', s)
+  local h = jkey(jgen, 'h', s)
+  for _, id in ipairs(redis.call('LRANGE', ids, 0, -1)) do redis.call('XDEL', B .. 'journal', id .. '-0') end
+  local tally = redis.call('HMGET', h, 'evicted', 'bytes')
+  redis.call('HINCRBY', G, 'evicted', -num(tally[1]))
+  redis.call('HINCRBY', G, 'bytes', -num(tally[2]))
+  redis.call('DEL', ids, h)
+end
+`;
+
+/**
+ * begin: everything a validated call takes, in one round trip.
+ * ARGV: prefix, session, ttl,
+ * faultsVersionSeen, candidateFaultId ('' none), nTaskId, nId2, nGuid, nToken,
+ * taskIdBase, id2Base, roomApi ('' none), taskLimit.
+ * Answers {'stale', version, json, left, ...} (nothing taken: the caller
+ * re-matches against the list and calls again), {'full'} (the session's table
+ * of roomApi is at taskLimit, nothing taken), or {'ok', firstTaskId, firstId2,
+ * firstGuidDraw, firstTokenDraw, clock ('' = real time), faultsVersion, claimed
+ * (0/1), exhausted (0/1)}.
+ */
+export const BEGIN = `${PRELUDE}
+local s, ttl = ARGV[2], num(ARGV[3])
+local seen, candidate = ARGV[4], ARGV[5]
+local version = redis.call('HGET', G, 'faultsVersion') or '0'
+if version ~= seen or (candidate ~= '' and redis.call('HEXISTS', B .. 'faults:left', candidate) == 0) then
+  local out = { 'stale', version }
+  for _, v in ipairs(faultList()) do out[#out + 1] = v end
+  return out
+end
+local gen, jgen = gens()
+local h = skey(gen, 'h', s)
+local roomApi = ARGV[12]
+if roomApi ~= '' and num(redis.call('HGET', skey(gen, 'tc', s), roomApi)) >= num(ARGV[13]) then return { 'full' } end
+local claimed, exhausted = 0, 0
+if candidate ~= '' then
+  claimed = 1
+  if redis.call('HINCRBY', B .. 'faults:left', candidate, -1) <= 0 then
+    removeFault(candidate)
+    exhausted = 1
+    version = tostring(redis.call('HINCRBY', G, 'faultsVersion', 1))
+  end
+end
+local function take(field, n, base)
+  if n <= 0 then return 0 end
+  if base then redis.call('HSETNX', h, field, base) end
+  return redis.call('HINCRBY', h, field, n) - n
+end
+local taskId = take('taskIdNext', num(ARGV[6]), ARGV[10])
+local id2 = take('welloId2Next', num(ARGV[7]), ARGV[11])
+local guid = take('guidDraws', num(ARGV[8]), nil)
+local token = take('tokenDraws', num(ARGV[9]), nil)
+touch(gen, jgen, s, ttl, false)
+local clock = redis.call('HGET', h, 'clock') or redis.call('HGET', G, 'clock') or ''
+return { 'ok', taskId, id2, guid, token, clock, version, claimed, exhausted }
+`;
+
+/**
+ * record: appends one journal entry and evicts the oldest past the limits.
+ * ARGV: prefix, session, bytes, limit, maxBytes (0 none), ttl. Answers the id.
+ *
+ * Eviction is exact on every record rather than in batches: each evicted entry
+ * costs the same few commands either way (LPOP order, XDEL, LPOP the session's
+ * list, HINCRBY), and the journal then never holds more than `limit` entries or
+ * `maxBytes`, so readers need no surplus arithmetic. An order element whose
+ * entry is gone (its session was cleared) is skipped; one whose session's list
+ * is gone (the session expired) is evicted without a session tally.
+ */
+export const RECORD = `${PRELUDE}
+local s, bytes, limit, maxBytes, ttl = ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6])
+local gen, jgen = gens()
+local J = B .. 'journal'
+local id = redis.call('HINCRBY', G, 'seq', 1)
+local size = #bytes
+redis.call('XADD', J, id .. '-0', 's', s, 'b', bytes)
+redis.call('RPUSH', B .. 'order', id .. ' ' .. size .. ' ' .. s)
+local ids, jh = jkey(jgen, 'ids', s), jkey(jgen, 'h', s)
+redis.call('HINCRBY', jh, 'bytes', size)
+if redis.call('RPUSH', ids, id) == 1 and ttl > 0 then
+  redis.call('EXPIRE', ids, ttl)
+  redis.call('EXPIRE', jh, ttl)
+end
+local total = redis.call('HINCRBY', G, 'bytes', size)
+local held = redis.call('XLEN', J)
+while held > limit or (maxBytes > 0 and total > maxBytes and held > 1) do
+  local e = redis.call('LPOP', B .. 'order')
+  if not e then break end
+  local sp1 = string.find(e, ' ', 1, true)
+  local sp2 = string.find(e, ' ', sp1 + 1, true)
+  local oid, osize, os = string.sub(e, 1, sp1 - 1), tonumber(string.sub(e, sp1 + 1, sp2 - 1)), string.sub(e, sp2 + 1)
+  if redis.call('XDEL', J, oid .. '-0') == 1 then
+    held = held - 1
+    total = redis.call('HINCRBY', G, 'bytes', -osize)
+    redis.call('HINCRBY', G, 'evicted', 1)
+    local oids = jkey(jgen, 'ids', os)
+    if redis.call('LINDEX', oids, 0) == oid then
+      redis.call('LPOP', oids)
+      local oh = jkey(jgen, 'h', os)
+      redis.call('HINCRBY', oh, 'evicted', 1)
+      redis.call('HINCRBY', oh, 'bytes', -osize)
+    end
+  end
+end
+-- Elements of cleared sessions' entries wait in the order list until eviction
+-- reaches them; when they outnumber the live ones, the list is rebuilt from
+-- the live ones (amortised: at most once per \`held + 128\` records).
+local O = B .. 'order'
+if redis.call('LLEN', O) > 2 * held + 128 then
+  local kept = {}
+  for _, e in ipairs(redis.call('LRANGE', O, 0, -1)) do
+    local oid = string.sub(e, 1, string.find(e, ' ', 1, true) - 1)
+    if #redis.call('XRANGE', J, oid .. '-0', oid .. '-0') > 0 then kept[#kept + 1] = e end
+  end
+  redis.call('DEL', O)
+  for i = 1, #kept, 1000 do redis.call('RPUSH', O, unpack(kept, i, math.min(i + 999, #kept))) end
+end
+return id
+`;
+
+/**
+ * sessionCalls (read-only): one session's entries after afterId, in one
+ * consistent snapshot. ARGV: prefix, session, afterId, limit (0 all), newest
+ * (1: the newest `limit`). Answers {evicted, id, bytes, id, bytes, ...}.
+ */
+export const SESSION_CALLS = `${PRELUDE}
+local s, after, limit, newest = ARGV[2], num(ARGV[3]), num(ARGV[4]), ARGV[5] == '1'
+local _, jgen = gens()
+local ids = redis.call('LRANGE', jkey(jgen, 'ids', s), 0, -1)
+local picked = {}
+for _, id in ipairs(ids) do if tonumber(id) > after then picked[#picked + 1] = id end end
+local from, to = 1, #picked
+if limit > 0 and #picked > limit then
+  if newest then from = #picked - limit + 1 else to = limit end
+end
+local out = { redis.call('HGET', jkey(jgen, 'h', s), 'evicted') or '0' }
+for i = from, to do
+  local e = redis.call('XRANGE', B .. 'journal', picked[i] .. '-0', picked[i] .. '-0')[1]
+  if e then
+    out[#out + 1] = picked[i]
+    out[#out + 1] = e[2][4]
+  end
+end
+return out
+`;
+
+/** sessionFields (read-only): HMGET of a session's hash and its journal tally. ARGV: prefix, session. Answers {taskIdNext, welloId2Next, clock, evicted, globalClock}. */
+export const SESSION_FIELDS = `${PRELUDE}
+local s = ARGV[2]
+local gen, jgen = gens()
+local f = redis.call('HMGET', skey(gen, 'h', s), 'taskIdNext', 'welloId2Next', 'clock')
+return { f[1] or '', f[2] or '', f[3] or '', redis.call('HGET', jkey(jgen, 'h', s), 'evicted') or '0', redis.call('HGET', G, 'clock') or '' }
+`;
+
+/**
+ * setState: a session's counters and own clock. ARGV: prefix, session, ttl,
+ * taskIdNext ('' keep), welloId2Next ('' keep), clock ('' keep, '-' drop, else
+ * ticks). The default session's clock is the global one (src/core/sessions.ts).
+ */
+export const SET_STATE = `${PRELUDE}
+local s, ttl = ARGV[2], num(ARGV[3])
+local gen, jgen = gens()
+local h = skey(gen, 'h', s)
+if ARGV[4] ~= '' then redis.call('HSET', h, 'taskIdNext', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', h, 'welloId2Next', ARGV[5]) end
+local clockKey, clockField = h, 'clock'
+if s == 'default' then clockKey = G end
+if ARGV[6] == '-' then redis.call('HDEL', clockKey, clockField)
+elseif ARGV[6] ~= '' then redis.call('HSET', clockKey, clockField, ARGV[6]) end
+redis.call('HSETNX', h, 'touched', 0)
+touch(gen, jgen, s, ttl, true)
+return 1
+`;
+
+/** clearJournal: ARGV prefix, session ('' all). A clear of one session keeps the others' entries; of all, bumps the journal generation. */
+export const CLEAR_JOURNAL = `${PRELUDE}
+local s = ARGV[2]
+local _, jgen = gens()
+if s == '' then
+  redis.call('UNLINK', B .. 'journal', B .. 'order')
+  redis.call('HINCRBY', G, 'jgen', 1)
+  redis.call('HSET', G, 'evicted', 0, 'bytes', 0)
+  clearedEvent(nil)
+else
+  clearSessionJournal(jgen, s)
+  clearedEvent(s)
+end
+return 1
+`;
+
+/**
+ * reset: forgets one session (journal entries, counters, draws, own clock,
+ * tasks, the faults its matcher names) or everything but the global clock, the
+ * journal id sequence (ids keep growing, as the memory journal's do) and the
+ * issued tokens (the memory store keeps them too). ARGV: prefix, session ('' all).
+ */
+export const RESET = `${PRELUDE}
+local s = ARGV[2]
+local gen, jgen = gens()
+if s == '' then
+  redis.call('UNLINK', B .. 'journal', B .. 'order', B .. 'faults', B .. 'faults:left', B .. 'faults:session', B .. 'faults:order')
+  redis.call('HINCRBY', G, 'gen', 1)
+  redis.call('HINCRBY', G, 'jgen', 1)
+  redis.call('HSET', G, 'evicted', 0, 'bytes', 0, 'tasksHeld', 0, 'tasksFull', 0)
+  redis.call('HINCRBY', G, 'faultsVersion', 1)
+  clearedEvent(nil)
+  return 1
+end
+clearSessionJournal(jgen, s)
+local removed = 0
+for _, id in ipairs(redis.call('LRANGE', B .. 'faults:order', 0, -1)) do
+  if redis.call('HGET', B .. 'faults:session', id) == s then
+    removeFault(id)
+    removed = 1
+  end
+end
+if removed == 1 then redis.call('HINCRBY', G, 'faultsVersion', 1) end
+local tc = skey(gen, 'tc', s)
+local counts = redis.call('HGETALL', tc)
+local limit = num(ARGV[3])
+for i = 1, #counts, 2 do
+  local f = counts[i]
+  if not string.find(f, '[|#]') then
+    local n = num(counts[i + 1])
+    redis.call('HINCRBY', G, 'tasksHeld', -n)
+    if limit > 0 and n >= limit then redis.call('HINCRBY', G, 'tasksFull', -1) end
+  end
+end
+local keys = sessionKeys(gen, jgen, s)
+redis.call('DEL', unpack(keys))
+clearedEvent(s)
+return 1
+`;
+
+/** addFault: ARGV prefix, match JSON, fault JSON, times, session ('' none). Answers {id, version}. */
+export const ADD_FAULT = `${PRELUDE}
+local id = redis.call('HINCRBY', G, 'faultSeq', 1)
+redis.call('HSET', B .. 'faults', id, '{"id":' .. id .. ',"match":' .. ARGV[2] .. ',"fault":' .. ARGV[3] .. '}')
+redis.call('HSET', B .. 'faults:left', id, ARGV[4])
+if ARGV[5] ~= '' then redis.call('HSET', B .. 'faults:session', id, ARGV[5]) end
+redis.call('RPUSH', B .. 'faults:order', id)
+return { id, redis.call('HINCRBY', G, 'faultsVersion', 1) }
+`;
+
+/** listFaults (read-only): {version, json, left, ...}, oldest first. ARGV: prefix. */
+export const LIST_FAULTS = `${PRELUDE}
+local out = { redis.call('HGET', G, 'faultsVersion') or '0' }
+for _, v in ipairs(faultList()) do out[#out + 1] = v end
+return out
+`;
+
+/** clearFaults: ARGV prefix, session ('' all). Answers the version. */
+export const CLEAR_FAULTS = `${PRELUDE}
+local s = ARGV[2]
+if s == '' then
+  redis.call('DEL', B .. 'faults', B .. 'faults:left', B .. 'faults:session', B .. 'faults:order')
+else
+  for _, id in ipairs(redis.call('LRANGE', B .. 'faults:order', 0, -1)) do
+    if redis.call('HGET', B .. 'faults:session', id) == s then removeFault(id) end
+  end
+end
+return redis.call('HINCRBY', G, 'faultsVersion', 1)
+`;
+
+/** rememberToken: ARGV prefix, token, login, max. The oldest token is forgotten past max, as the memory store's Map does. */
+export const REMEMBER_TOKEN = `${PRELUDE}
+local T, O = B .. 'tokens', B .. 'tokens:order'
+if redis.call('HSET', T, ARGV[2], ARGV[3]) == 1 then
+  redis.call('RPUSH', O, ARGV[2])
+  while redis.call('LLEN', O) > num(ARGV[4]) do redis.call('HDEL', T, redis.call('LPOP', O)) end
+end
+return 1
+`;
+
+/**
+ * putTask: adds or replaces a task, refusing one past the limit atomically.
+ * ARGV: prefix, session, api, task id, JSON, index key ('' none), limit, ttl.
+ * Answers 1, or {'full'} (nothing changed).
+ */
+export const PUT_TASK = `${PRELUDE}
+local s, api, id, json, key, limit, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], num(ARGV[7]), num(ARGV[8])
+local gen, jgen = gens()
+local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
+local f = api .. '|' .. id
+if redis.call('HEXISTS', t, f) == 1 then
+  local old = redis.call('HGET', tx, f)
+  if old then
+    if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
+  end
+else
+  local held = num(redis.call('HGET', tc, api))
+  if held >= limit then return { 'full' } end
+  redis.call('HINCRBY', tc, api, 1)
+  redis.call('HINCRBY', G, 'tasksHeld', 1)
+  if held + 1 == limit then redis.call('HINCRBY', G, 'tasksFull', 1) end
+  redis.call('ZADD', to, redis.call('HINCRBY', tc, api .. '#seq', 1), f)
+end
+redis.call('HSET', t, f, json)
+if key ~= '' then
+  redis.call('HSET', tx, f, key)
+  redis.call('HINCRBY', tc, api .. '|' .. key, 1)
+else
+  redis.call('HDEL', tx, f)
+end
+if ttl > 0 then for _, k in ipairs({ t, tx, tc, to }) do redis.call('EXPIRE', k, ttl) end end
+return 1
+`;
+
+/** deleteTask: ARGV prefix, session, api, task id, limit. Answers the JSON removed, or false. */
+export const DELETE_TASK = `${PRELUDE}
+local s, api, id, limit = ARGV[2], ARGV[3], ARGV[4], num(ARGV[5])
+local gen = gens()
+local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
+local f = api .. '|' .. id
+local json = redis.call('HGET', t, f)
+if not json then return false end
+local old = redis.call('HGET', tx, f)
+if old then
+  if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
+end
+if redis.call('HINCRBY', tc, api, -1) + 1 == limit then redis.call('HINCRBY', G, 'tasksFull', -1) end
+redis.call('HINCRBY', G, 'tasksHeld', -1)
+redis.call('HDEL', t, f)
+redis.call('HDEL', tx, f)
+redis.call('ZREM', to, f)
+return json
+`;
+
+/** taskRead (read-only): ARGV prefix, session, api, what ('get' id | 'values' | 'count' key | 'size'). */
+export const READ_TASKS = `${PRELUDE}
+local s, api, what = ARGV[2], ARGV[3], ARGV[4]
+local gen = gens()
+if what == 'get' then return redis.call('HGET', skey(gen, 't', s), api .. '|' .. ARGV[5]) end
+if what == 'count' then return num(redis.call('HGET', skey(gen, 'tc', s), api .. '|' .. ARGV[5])) end
+if what == 'size' then return num(redis.call('HGET', skey(gen, 'tc', s), api)) end
+local prefix = api .. '|'
+local fields = {}
+for _, f in ipairs(redis.call('ZRANGE', skey(gen, 'to', s), 0, -1)) do
+  if string.sub(f, 1, #prefix) == prefix then fields[#fields + 1] = f end
+end
+if #fields == 0 then return {} end
+return redis.call('HMGET', skey(gen, 't', s), unpack(fields))
+`;
+
+/** seedTasks: marks a session's table of one API as made; answers 1 the first time (the caller then puts the initial tasks), 0 after. */
+export const SEED_TASKS = `${PRELUDE}
+local s, api, ttl = ARGV[2], ARGV[3], num(ARGV[4])
+local gen = gens()
+local tc = skey(gen, 'tc', s)
+local made = redis.call('HSETNX', tc, api .. '#made', 1)
+if ttl > 0 then redis.call('EXPIRE', tc, ttl) end
+return made
+`;
+
+/**
+ * The scripts as ioredis defineCommand takes them. Each declares one key, the
+ * globals hash (KEYS[1], so that a Redis Cluster routes it to the {t} slot);
+ * the others are computed from the prefix (ARGV[1]) and lie in the same slot.
+ */
+export const SCRIPTS = {
+  tsBegin: BEGIN,
+  tsRecord: RECORD,
+  tsSessionCalls: SESSION_CALLS,
+  tsSessionFields: SESSION_FIELDS,
+  tsSetState: SET_STATE,
+  tsClearJournal: CLEAR_JOURNAL,
+  tsReset: RESET,
+  tsAddFault: ADD_FAULT,
+  tsListFaults: LIST_FAULTS,
+  tsClearFaults: CLEAR_FAULTS,
+  tsRememberToken: REMEMBER_TOKEN,
+  tsPutTask: PUT_TASK,
+  tsDeleteTask: DELETE_TASK,
+  tsReadTasks: READ_TASKS,
+  tsSeedTasks: SEED_TASKS,
+} as const;
+
+export type ScriptName = keyof typeof SCRIPTS;

@@ -1,0 +1,82 @@
+// The tasks a session created on one API, in Redis: the same semantics as
+// src/store/task-table.ts (insertion order kept on replace, countIn by the
+// table's index, TaskLimitError past --max-tasks), each answer async. The limit
+// is checked inside the put script, so concurrent puts from several replicas
+// never take a table past it.
+import type { ApiName } from '../../core/record.js';
+import { type StoredTask, TaskLimitError } from '../task-table.js';
+import { script, type StoreContext } from './context.js';
+
+export interface SharedTaskKind<T extends StoredTask> {
+  readonly api: ApiName;
+  readonly index?: (task: T) => number | string | undefined;
+}
+
+export class RedisTaskTable<T extends StoredTask> {
+  readonly #ctx: StoreContext;
+  readonly #session: string;
+  readonly #kind: SharedTaskKind<T>;
+
+  constructor(
+    ctx: StoreContext,
+    session: string,
+    kind: SharedTaskKind<T>,
+    /** The most tasks this table holds (--max-tasks). */
+    readonly limit: number,
+  ) {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`--max-tasks must be a positive integer, not ${limit}`);
+    this.#ctx = ctx;
+    this.#session = session;
+    this.#kind = kind;
+  }
+
+  #read<R>(what: string, arg?: string): Promise<R> {
+    return script<R>(this.#ctx, 'tsReadTasks', this.#session, this.#kind.api, what, ...(arg === undefined ? [] : [arg]));
+  }
+
+  async size(): Promise<number> {
+    return Number(await this.#read<number>('size'));
+  }
+
+  async room(): Promise<boolean> {
+    return (await this.size()) < this.limit;
+  }
+
+  async get(id: T['id']): Promise<T | undefined> {
+    const json = await this.#read<string | null>('get', String(id));
+    return json === null ? undefined : (JSON.parse(json) as T);
+  }
+
+  /** Adds a task, or replaces the one with its id (keeping its place); TaskLimitError, changing nothing, past the limit. */
+  async put(task: T): Promise<void> {
+    const key = this.#kind.index?.(task);
+    const answer = await script<number | string[]>(this.#ctx, 'tsPutTask', this.#session, this.#kind.api, String(task.id), JSON.stringify(task), key === undefined ? '' : String(key), this.limit, this.#ctx.ttl);
+    if (Array.isArray(answer)) throw new TaskLimitError(this.limit);
+  }
+
+  async delete(id: T['id']): Promise<T | undefined> {
+    const json = await script<string | null>(this.#ctx, 'tsDeleteTask', this.#session, this.#kind.api, String(id), this.limit);
+    return json === null ? undefined : (JSON.parse(json) as T);
+  }
+
+  /** Every task, in the order they were first added. */
+  async values(): Promise<T[]> {
+    const list = await this.#read<(string | null)[]>('values');
+    return list.filter((json): json is string => json !== null).map((json) => JSON.parse(json) as T);
+  }
+
+  /** How many held tasks have this index key. */
+  async countIn(key: number | string): Promise<number> {
+    return Number(await this.#read<number>('count', String(key)));
+  }
+
+  /**
+   * Puts the tasks a new session starts with (TaskKind.initial), once per session and API however many
+   * replicas ask: answers whether this call put them.
+   */
+  async seed(initial: () => readonly T[]): Promise<boolean> {
+    const first = Number(await script<number>(this.#ctx, 'tsSeedTasks', this.#session, this.#kind.api, this.#ctx.ttl)) === 1;
+    if (first) for (const task of initial()) await this.put(task);
+    return first;
+  }
+}
