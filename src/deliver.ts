@@ -10,10 +10,22 @@ const INTERNAL_ERROR: CoreResponse = {
   body: JSON.stringify({ Message: 'An error has occurred.' }),
 };
 
+/**
+ * A body whose Content-Type says charset=utf-16 (Wello, when Accept-Charset or the request's
+ * charset asks it) in the bytes the formatter writes: its UnicodeEncoding's byte order mark,
+ * then UTF-16LE (docs/fidelity.md, Wello: Content negotiation). Every other body is UTF-8 text.
+ */
+function wireBody(response: CoreResponse): string | Buffer {
+  const type = response.headers['content-type'];
+  if (type === undefined || !type.endsWith('charset=utf-16')) return response.body;
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(response.body, 'utf16le')]);
+}
+
 function writeNow(res: ServerResponse, response: CoreResponse): void {
   try {
-    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-    res.end(response.body);
+    const body = wireBody(response);
+    res.writeHead(response.status, { ...response.headers, 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length });
+    res.end(body);
   } catch (error) {
     // One bad answer must not lose the others written in the same batch.
     console.error(error);

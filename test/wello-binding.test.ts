@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decoderFallbackMessage, firstInvalidUtf8 } from '../src/apis/wello/encoding.js';
 import { firstContentProblem } from '../src/apis/wello/xml-content.js';
+import { contentTypeFor, negotiate } from '../src/apis/wello/negotiate.js';
 import { createStub } from '../src/stub.js';
-import { FIXED, WELLO_AUTH } from './helpers.js';
+import { agent, FIXED, WELLO_AUTH } from './helpers.js';
 
 interface Answer {
   status: number;
@@ -153,5 +154,80 @@ describe('Wello XML the reader refuses in a well-formed body (dotnet/runtime Xml
 
   it('the common body needs no walk: the seed-like document has no content problem', () => {
     assert.equal(firstContentProblem('<task xmlns:i="http://www.w3.org/2001/XMLSchema-instance">\n  <remark i:nil="true"/>\n  <subject>s</subject>\n</task>'), undefined);
+  });
+});
+
+describe('Wello response charset: DefaultContentNegotiator.SelectResponseCharacterEncoding (AspNetWebStack src/System.Net.Http.Formatting/Formatting/DefaultContentNegotiator.cs; StringWithQualityHeaderValueComparer.cs; MediaTypeFormatter.SelectCharacterEncoding)', () => {
+  const table: [acceptCharset: string | undefined, contentType: string | undefined, expected: 'utf-8' | 'utf-16', why: string][] = [
+    [undefined, undefined, 'utf-8', 'nothing asked: the first supported encoding'],
+    ['utf-16', undefined, 'utf-16', 'an Accept-Charset WebName'],
+    ['UTF-16', undefined, 'utf-16', 'compared in any letter case (OrdinalIgnoreCase)'],
+    ['*', 'application/json; charset=utf-16', 'utf-8', '`*` takes the first supported encoding, before the request charset is looked at'],
+    ['utf-8;q=0.5, utf-16', undefined, 'utf-16', 'sorted by q, highest first'],
+    ['*, utf-16', undefined, 'utf-16', 'on equal q a `*` sorts after any other value'],
+    ['utf-16;q=0, *;q=0.1', undefined, 'utf-8', 'q=0 never matches'],
+    ['iso-8859-1', 'application/xml; charset=utf-16', 'utf-16', 'no Accept-Charset match: the request\'s charset (SelectCharacterEncoding on its Content-Type)'],
+    ['utf-16;q=0', 'application/json', 'utf-8', 'no match: the request has no charset, so the first'],
+    [undefined, 'application/json; charset=UTF-16', 'utf-16', 'no Accept-Charset: the request\'s charset'],
+    ['[inferred] utf-16;q=2', undefined, 'utf-8', 'a q above 1 makes the value invalid, so it is left out'],
+  ];
+  for (const [acceptCharset, contentType, expected, why] of table) {
+    it(`Accept-Charset ${acceptCharset ?? '(none)'}${contentType ? `, Content-Type ${contentType}` : ''} → ${expected}: ${why}`, () => {
+      const headers: Record<string, string> = {};
+      if (acceptCharset !== undefined) headers['accept-charset'] = acceptCharset.replace('[inferred] ', '');
+      if (contentType !== undefined) headers['content-type'] = contentType;
+      assert.equal(negotiate(headers).charset, expected);
+      assert.equal(contentTypeFor(negotiate({ ...headers, accept: 'application/xml' })), `application/xml; charset=${expected}`);
+    });
+  }
+
+  for (const [accept, starts] of [['application/json', '{'], ['application/xml', '<task ']] as const) {
+    it(`[inferred: the formatter writes UnicodeEncoding's byte order mark into Web API's fresh buffer] over HTTP, Accept ${accept} with Accept-Charset utf-16: FF FE, then UTF-16LE, with charset=utf-16 and the byte length`, async () => {
+      const res = await agent()
+        .post('/api/Task')
+        .set(WELLO_AUTH)
+        .set('Accept', accept)
+        .set('Accept-Charset', 'utf-16')
+        .type('application/json')
+        .send('{"subject":"Grüße"}')
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      assert.equal(res.status, 201);
+      assert.equal(res.headers['content-type'], `${accept}; charset=utf-16`);
+      const body = res.body as Buffer;
+      assert.deepEqual([...body.subarray(0, 2)], [0xff, 0xfe]);
+      assert.equal(Number(res.headers['content-length']), body.length);
+      const text = body.subarray(2).toString('utf16le');
+      assert.ok(text.startsWith(starts), text);
+      assert.match(text, /Grüße/);
+    });
+  }
+
+  it('a UTF-16 request without Accept-Charset is answered in UTF-16, errors too (the same negotiation)', async () => {
+    const res = await agent()
+      .post('/api/Task')
+      .set(WELLO_AUTH)
+      .set('Content-Type', 'application/json; charset=utf-16')
+      .serialize((body: Buffer) => body as unknown as string) // the bytes as they are (superagent would write a Buffer as JSON)
+      .send(Buffer.from('{"subject":""}', 'utf16le'))
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers['content-type'], 'application/json; charset=utf-16');
+    assert.deepEqual(JSON.parse((res.body as Buffer).subarray(2).toString('utf16le')), { Message: 'The request is invalid.', ModelState: { 'task.subject': ['The subject field is required.'] } });
+  });
+
+  it('UTF-8 answers stay as they were: charset=utf-8 and no byte order mark', async () => {
+    const res = await agent().post('/api/Task').set(WELLO_AUTH).type('application/json').send('{"subject":"s"}');
+    assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(res.text[0], '{');
   });
 });

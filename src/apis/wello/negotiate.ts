@@ -16,11 +16,14 @@
 //   and the more literal rank win. Without an Accept match: the first formatter matching
 //   the request's media type, then the first that can write (JSON). Never a 406.
 import { header, mediaType, type RequestHeaders } from '../../core/http.js';
+import { selectCharacterEncoding, type WebEncoding } from './encoding.js';
 
 export interface ResponseFormat {
   kind: 'json' | 'xml';
   /** The media type answered: the formatter's own media type that matched. */
   mediaType: string;
+  /** The answer's encoding (SelectResponseCharacterEncoding); utf-16 bodies are written as UTF-16LE after a byte order mark. */
+  charset: WebEncoding;
 }
 
 interface Formatter {
@@ -126,7 +129,7 @@ function matchAccept(sorted: readonly AcceptRange[], formatter: Formatter): (Mat
 
 const better = (current: Match | undefined, candidate: Match | undefined) => (candidate && (!current || candidate.q > current.q) ? candidate : current);
 
-const DEFAULT: ResponseFormat = Object.freeze({ kind: 'json', mediaType: 'application/json' });
+const DEFAULT: ResponseFormat = Object.freeze({ kind: 'json', mediaType: 'application/json', charset: 'utf-8' });
 
 /** The format chosen for an Accept header and a request media type, by the rules above. */
 function negotiateAccept(accept: string, requestType: string): ResponseFormat {
@@ -139,7 +142,7 @@ function negotiateAccept(accept: string, requestType: string): ResponseFormat {
     else if (!requestMatch && formatter.mediaTypes.includes(requestType)) requestMatch = { formatter, mediaType: requestType, q: 1 };
   }
   const chosen = better(better(best[Rank.Literal], best[Rank.SubtypeRange]), best[Rank.AllRange]) ?? requestMatch;
-  if (chosen) return Object.freeze({ kind: chosen.formatter.kind, mediaType: chosen.mediaType });
+  if (chosen) return Object.freeze({ kind: chosen.formatter.kind, mediaType: chosen.mediaType, charset: 'utf-8' });
   return DEFAULT;
 }
 
@@ -148,7 +151,7 @@ function negotiateAccept(accept: string, requestType: string): ResponseFormat {
 const CHOSEN = new Map<string, ResponseFormat>();
 const CHOSEN_MAX = 256;
 
-export function negotiate(headers: RequestHeaders): ResponseFormat {
+function negotiateFormat(headers: RequestHeaders): ResponseFormat {
   const accept = header(headers, 'accept');
   const requestType = mediaType(header(headers, 'content-type'));
   if (accept) {
@@ -162,15 +165,71 @@ export function negotiate(headers: RequestHeaders): ResponseFormat {
     return format;
   }
   // No Accept: the request's media type, else the first formatter.
-  for (const formatter of FORMATTERS) if (formatter.mediaTypes.includes(requestType)) return { kind: formatter.kind, mediaType: requestType };
+  for (const formatter of FORMATTERS) if (formatter.mediaTypes.includes(requestType)) return { kind: formatter.kind, mediaType: requestType, charset: 'utf-8' };
   return DEFAULT;
 }
 
 /**
- * The answer's charset. The formatters' SupportedEncodings are UTF-8 then UTF-16; Web API
- * would pick from Accept-Charset, then the request's charset (SelectResponseCharacterEncoding),
- * but the stub always writes UTF-8 (docs/fidelity.md, Known divergences).
+ * StringWithQualityHeaderValue's q: a number from 0 to 1 with at most three decimals; a
+ * value with any other q is not a valid Accept-Charset value, so it is left out [inferred:
+ * System.Net.Http's header parser drops invalid values from the typed collection].
  */
+function charsetQuality(value: string | undefined): number | undefined {
+  if (value === undefined) return 1;
+  if (!/^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** Accept-Charset's values with their q, sorted as SortStringWithQualityHeaderValuesByQFactor does (stable; `*` after others of the same q). */
+export function acceptCharsets(value: string): { charset: string; q: number }[] {
+  const charsets: { charset: string; q: number }[] = [];
+  for (const part of value.split(',')) {
+    const [name = '', ...params] = part.split(';').map((p) => p.trim());
+    if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(name)) continue;
+    let q: number | undefined = 1;
+    for (const param of params) {
+      const eq = param.indexOf('=');
+      if (eq > 0 && param.slice(0, eq).trim().toLowerCase() === 'q') q = charsetQuality(param.slice(eq + 1).trim());
+    }
+    if (q !== undefined) charsets.push({ charset: name.toLowerCase(), q });
+  }
+  // StringWithQualityHeaderValueComparer: by q; on equal q, `*` is less than any other value.
+  return charsets
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c.q - a.c.q || (a.c.charset === '*' ? 1 : 0) - (b.c.charset === '*' ? 1 : 0) || a.i - b.i)
+    .map(({ c }) => c);
+}
+
+/**
+ * DefaultContentNegotiator.SelectResponseCharacterEncoding: the first sorted Accept-Charset
+ * value, other than q=0, that is a supported encoding's WebName (utf-8, utf-16) or `*` (the
+ * first, utf-8); else the formatter's SelectCharacterEncoding on the request's Content-Type.
+ * The chosen WebName becomes the answer's charset.
+ */
+export function responseCharset(headers: RequestHeaders): WebEncoding {
+  const accept = header(headers, 'accept-charset');
+  if (accept) {
+    for (const { charset, q } of acceptCharsets(accept)) {
+      if (q === 0) continue;
+      if (charset === 'utf-8' || charset === '*') return 'utf-8';
+      if (charset === 'utf-16') return 'utf-16';
+    }
+  }
+  return selectCharacterEncoding(header(headers, 'content-type'));
+}
+
+const UTF16 = new WeakMap<ResponseFormat, ResponseFormat>();
+
+export function negotiate(headers: RequestHeaders): ResponseFormat {
+  const format = negotiateFormat(headers);
+  // Most calls ask nothing of the charset: one header look-up and the Content-Type's charset.
+  if ((headers['accept-charset'] === undefined && !/utf-16/i.test(header(headers, 'content-type') ?? '')) || responseCharset(headers) === 'utf-8') return format;
+  let utf16 = UTF16.get(format);
+  if (!utf16) UTF16.set(format, (utf16 = Object.freeze({ ...format, charset: 'utf-16' as const })));
+  return utf16;
+}
+
+/** The answer's Content-Type: the chosen media type with the chosen encoding's WebName (MediaTypeFormatter.SetDefaultContentHeaders keeps the negotiated charset). */
 export function contentTypeFor(format: ResponseFormat): string {
-  return `${format.mediaType}; charset=utf-8`;
+  return `${format.mediaType}; charset=${format.charset}`;
 }
