@@ -238,8 +238,13 @@ function checkTree(value: unknown): void {
  * `XmlNodeConverter can only convert JSON that begins with an object.`
  */
 export function readJsonBody(text: string): Collected {
-  if (/^[ \t\r\n]*$/.test(text)) return new Map();
-  const value = parseJson(text);
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (error) {
+    if (/^[ \t\r\n]*$/.test(text)) return new Map();
+    throw error;
+  }
   if (value === null) return new Map();
   if (typeof value !== 'object' || Array.isArray(value)) throw new OnlyofficeError('jsonNotObject', rootTokenWhere(text));
   try {
@@ -307,7 +312,7 @@ export function jsonToXNodeValues(body: Record<string, unknown>): Collected {
   const collected: Collected = new Map();
   for (const name in body) {
     if (!Object.hasOwn(body, name) || notAnElement(name)) continue;
-    checkElementName(name);
+    if (name.length === 0 || name.includes(':')) checkElementName(name);
     const value = body[name];
     if (!Array.isArray(value)) {
       // One element (the usual flat body): added when it has no child elements.
