@@ -24,6 +24,10 @@ const API_SCHEMAS = [
   'wello/task',
   'wello/task-response',
   'wello/error',
+  'wello/task-view',
+  'wello/task-view-list',
+  'wello/odata-error',
+  'wello/count',
 ];
 
 type Json = Record<string, unknown>;
@@ -243,10 +247,73 @@ function welloCreate(): Json {
         '201': { description: 'The created task', headers: location, content: both('wello/task-response') },
         '204': { description: 'Created, with Prefer: return=minimal', headers: location },
         ...faultResponses(error),
-        ...withProblem400(errorResponses(WELLO_ERRORS, Object.keys(WELLO_ERRORS) as (keyof typeof WELLO_ERRORS)[], error)),
+        ...withProblem400(errorResponses(WELLO_ERRORS, WELLO_CREATE_ERRORS, error)),
       }),
     },
   };
+}
+
+// The read routes' errors are not the create's: an unknown key's empty 404, a query's OData 400.
+const WELLO_READ_ERRORS = new Set<keyof typeof WELLO_ERRORS>(['entityNotFound', 'invalidQuery']);
+const WELLO_CREATE_ERRORS = (Object.keys(WELLO_ERRORS) as (keyof typeof WELLO_ERRORS)[]).filter((code) => !WELLO_READ_ERRORS.has(code));
+
+/** JSON and XML by Accept, as the create negotiates (src/apis/wello/negotiate.ts); a view's XML root is task_view. */
+function welloContent(name: string, xmlRoot: string): Json {
+  return {
+    'application/json': { schema: ref(name) },
+    'text/json': { schema: ref(name) },
+    'application/xml': { schema: ref(name, xmlRoot) },
+    'text/xml': { schema: ref(name, xmlRoot) },
+  };
+}
+
+const WELLO_KEY: Json = { name: 'id', in: 'path', required: true, description: 'The task\'s id, an unquoted GUID as OData v4 writes a Guid key: api/Task(9b1d0c1e-…)', schema: { type: 'string', format: 'uuid' } };
+
+/**
+ * A Wello read route (docs/fidelity.md, Wello: Read-back routes): GET only (any other method is a 405 with Allow:
+ * GET), the Basic credential as for a create, the answer negotiated as the create's.
+ */
+function welloRead(operationId: string, summary: string, description: string, ok: Json, options: { key?: boolean; query?: Json[] } = {}): Json {
+  const error = welloContent('wello/error', 'Error');
+  const codes: (keyof typeof WELLO_ERRORS)[] = ['unauthorized', 'notFound', 'methodNotAllowed', 'invalidSession', 'serverError'];
+  const responses: Record<string, Json> = {
+    '200': ok,
+    ...faultResponses(error),
+    ...withProblem400(errorResponses(WELLO_ERRORS, codes, error)),
+  };
+  if (options.key) responses['404'] = { description: 'No task has this id: an empty body, as Web API OData answers an empty SingleResult; "No HTTP resource was found…" (HttpError) for a key that is not a GUID' };
+  if (options.query) {
+    const odata = { 'application/json': { schema: ref('wello/odata-error') }, 'application/xml': { schema: ref('wello/error', 'Error') } };
+    responses['400'] = { description: '"The query specified in the URI is not valid. …": a $filter, $orderby, $top, $skip or $count that cannot be used (an OData error in JSON, HttpError in XML); or application/problem+json for a bad X-Stub-Fault / X-Stub-Delay value (taskstub\'s own)', content: { ...odata, 'application/problem+json': { schema: { $ref: componentRef(PROBLEM_COMPONENT) } } } };
+  }
+  return {
+    get: {
+      tags: ['Wello ServiceDesk'],
+      operationId,
+      summary,
+      description,
+      parameters: [...(options.key ? [WELLO_KEY] : []), ...(options.query ?? []), ...STUB_HEADERS],
+      security: [{ welloBasic: [] }],
+      responses: ordered(responses),
+    },
+  };
+}
+
+const ODATA_OPTIONS: Json[] = [
+  { name: '$filter', in: 'query', required: false, description: 'OData v4: eq ne gt ge lt le, and or not, parentheses; contains, startswith, endswith, tolower, toupper; literals \'text\' (\'\' a quote), integers, true, false, null, unquoted GUIDs and DateTimeOffset (a quoted date or GUID is read as one, as the vendor\'s examples write it). Operators are case-sensitive; at most 100 nodes', schema: { type: 'string', maxLength: 2048 } },
+  { name: '$orderby', in: 'query', required: false, description: 'Properties, each asc (default) or desc, comma-separated', schema: { type: 'string' } },
+  { name: '$top', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+  { name: '$skip', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+  { name: '$count', in: 'query', required: false, description: 'true adds @odata.count (JSON)', schema: { type: 'boolean' } },
+];
+
+function welloReadPaths(): [string, Json][] {
+  return [
+    ['/api/Task({id})', welloRead('welloGetTask', 'Read a task back', 'The task the create\'s Location names, written as the create wrote it (unchanged, the same bytes).', { description: 'The task', content: welloContent('wello/task-response', 'task') }, { key: true })],
+    ['/api/TaskView', welloRead('welloListTaskView', 'List tasks (OData)', 'The session\'s tasks as task_view, 100 a page: JSON {"@odata.context","value"} with @odata.nextLink past the page; XML <ArrayOftask_view> (no next link: page with $top and $skip).', { description: 'One page of task_view', content: { ...welloContent('wello/task-view-list', 'ArrayOftask_view') } }, { query: ODATA_OPTIONS })],
+    ['/api/TaskView({id})', welloRead('welloGetTaskView', 'Read one task_view', 'One task as TaskView shows it: no nulls (database defaults), the fixtures\' names of its company, contact, type, status and priority.', { description: 'The task_view, with @odata.context in JSON', content: welloContent('wello/task-view', 'task_view') }, { key: true })],
+    ['/api/TaskView/CountOpen', welloRead('welloCountOpen', 'Count open tasks', 'How many of the session\'s tasks are not archived (a status whose archived flag is false in the fixtures), as a bare number.', { description: 'The count; XML <int xmlns="http://schemas.microsoft.com/2003/10/Serialization/">', content: welloContent('wello/count', 'int') })],
+  ];
 }
 
 /** Where taskstub listens when nothing else is known: `taskstub serve`'s default. */
@@ -301,12 +368,13 @@ export function openApiDocument(registry: SchemaRegistry, options: OpenApiOption
     servers: [{ url: serverUrl, description: options.serverUrl ? 'taskstub' : 'taskstub, default address' }],
     tags: [
       { name: 'ONLYOFFICE CRM', description: 'POST api/2.0/crm/task and api/2.0/authentication, each with no suffix, .json, .xml and .tml' },
-      { name: 'Wello ServiceDesk', description: 'POST api/Task' },
+      { name: 'Wello ServiceDesk', description: 'POST api/Task; GET api/Task(<id>), api/TaskView, api/TaskView(<id>), api/TaskView/CountOpen' },
     ],
     paths: Object.fromEntries([
       ...onlyofficePaths('crm/task', onlyofficeCreate),
       ...onlyofficePaths('authentication', onlyofficeAuthenticate),
       ['/api/Task', welloCreate()],
+      ...welloReadPaths(),
     ]),
     components: {
       schemas: { ...components(registry), [PROBLEM_COMPONENT]: PROBLEM_SCHEMA },

@@ -14,7 +14,7 @@ import { agent, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 type Doc = {
   openapi: string;
   servers: { url: string }[];
-  paths: Record<string, { post: { operationId: string; requestBody: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>; security?: unknown[] } }>;
+  paths: Record<string, { get?: { operationId: string }; post: { operationId: string; requestBody: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>; security?: unknown[] } }>;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string; in?: string }> };
 };
 
@@ -38,7 +38,7 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
 
   it('covers both APIs: request and response bodies, the status codes, error shapes, JSON and XML, and the security schemes', () => {
     const doc = openApiDocument(registry) as Doc;
-    assert.deepEqual(Object.keys(doc.paths), [...ONLYOFFICE_PATHS, '/api/Task']);
+    assert.deepEqual(Object.keys(doc.paths), [...ONLYOFFICE_PATHS, '/api/Task', '/api/Task({id})', '/api/TaskView', '/api/TaskView({id})', '/api/TaskView/CountOpen']);
     const oo = doc.paths['/api/2.0/crm/task']!.post;
     assert.deepEqual(Object.keys(oo.requestBody.content), ['application/json', 'text/xml', 'application/x-www-form-urlencoded']);
     assert.deepEqual(Object.keys(oo.responses), ['201', '400', '401', '404', '413', '503', '507', '4XX', '5XX']);
@@ -48,7 +48,7 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
     assert.deepEqual(Object.keys(doc.paths['/api/2.0/crm/task.xml']!.post.responses['201']!.content!), ['text/xml', 'application/json'], 'JSON still answers a JSON request there');
     const wello = doc.paths['/api/Task']!.post;
     assert.deepEqual(Object.keys(wello.requestBody.content), ['application/json', 'text/json', 'application/xml', 'text/xml']);
-    assert.deepEqual(Object.keys(wello.responses), ['201', '204', '400', '401', '404', '405', '413', '415', '422', '500', '503', '507', '4XX', '5XX']);
+    assert.deepEqual(Object.keys(wello.responses), ['201', '204', '400', '401', '404', '405', '409', '413', '415', '422', '500', '503', '507', '4XX', '5XX']);
     assert.equal(wello.responses['422']!.content!['application/xml']!.schema.$ref, '#/components/schemas/wello.error');
     assert.deepEqual(Object.keys(doc.components.securitySchemes), ['onlyofficeToken', 'onlyofficeBasic', 'onlyofficeBearer', 'onlyofficeCookie', 'welloBasic']);
     assert.ok('onlyoffice.task-wrapper.user' in doc.components.schemas, 'the $defs are components too');
@@ -74,11 +74,11 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
 
   it('gives every path its own operationId: the API\'s name, the operation, the suffix', () => {
     const doc = openApiDocument(registry) as Doc;
-    const ids = Object.values(doc.paths).map((p) => p.post.operationId);
+    const ids = Object.values(doc.paths).map((p) => (p.get ?? p.post).operationId);
     assert.deepEqual(ids, [
       'onlyofficeCreateTask', 'onlyofficeCreateTaskJson', 'onlyofficeCreateTaskXml', 'onlyofficeCreateTaskTml',
       'onlyofficeAuthenticate', 'onlyofficeAuthenticateJson', 'onlyofficeAuthenticateXml', 'onlyofficeAuthenticateTml',
-      'welloCreateTask',
+      'welloCreateTask', 'welloGetTask', 'welloListTaskView', 'welloGetTaskView', 'welloCountOpen',
     ]);
   });
 
