@@ -44,6 +44,7 @@ const PRELUDE = `
 local B = ARGV[1]
 local G = KEYS[1]
 local function num(v) return tonumber(v) or 0 end
+-- (Redis reads "-0" as no integer: a negated count is written 0 - n.)
 local function gens()
   local g = redis.call('HMGET', G, 'gen', 'jgen')
   return g[1] or '0', g[2] or '0'
@@ -100,8 +101,8 @@ local function clearSessionJournal(jgen, s)
   local h = jkey(jgen, 'h', s)
   for _, id in ipairs(redis.call('LRANGE', ids, 0, -1)) do redis.call('XDEL', B .. 'journal', id .. '-0') end
   local tally = redis.call('HMGET', h, 'evicted', 'bytes')
-  redis.call('HINCRBY', G, 'evicted', -num(tally[1]))
-  redis.call('HINCRBY', G, 'bytes', -num(tally[2]))
+  redis.call('HINCRBY', G, 'evicted', 0 - num(tally[1]))
+  redis.call('HINCRBY', G, 'bytes', 0 - num(tally[2]))
   redis.call('DEL', ids, h)
 end
 `;
@@ -319,7 +320,7 @@ for i = 1, #counts, 2 do
   local f = counts[i]
   if not string.find(f, '[|#]') then
     local n = num(counts[i + 1])
-    redis.call('HINCRBY', G, 'tasksHeld', -n)
+    redis.call('HINCRBY', G, 'tasksHeld', 0 - n)
     if limit > 0 and n >= limit then redis.call('HINCRBY', G, 'tasksFull', -1) end
   end
 end
