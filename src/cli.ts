@@ -332,18 +332,22 @@ async function runRecord(args: RecordArgs): Promise<void> {
 }
 
 async function runValidate(api: ApiChoice, file: string): Promise<number> {
-  const { BODY_KIND_NAMES, bodyKind, validateRequestBody } = await import('./validate.js');
+  const { BODY_KIND_NAMES, bodyKind, validateRequest } = await import('./validate.js');
   const text = readFileSync(file, 'utf8');
   const kind = bodyKind(file, text);
-  const errors = validateRequestBody(api, text, kind);
+  const { errors, warnings } = validateRequest(api, text, kind);
   // How the file was read: a form body that was meant as JSON is then plain to see.
   const readAs = `(read as ${BODY_KIND_NAMES[kind]})`;
+  // Warnings (what the server ignores without a word) come after the verdict, and do not change the exit code.
+  const warn = () => warnings.forEach((w) => process.stdout.write(`  warning ${w.path || '(body)'}: ${w.message}\n`));
   if (errors.length === 0) {
     process.stdout.write(`${file}: valid ${api} request ${readAs}\n`);
+    warn();
     return 0;
   }
   process.stdout.write(`${file}: invalid ${api} request ${readAs}\n`);
   for (const error of errors) process.stdout.write(`  ${error.path || '(body)'}: ${error.message}\n`);
+  warn();
   return 1;
 }
 

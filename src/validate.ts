@@ -3,7 +3,9 @@
 // journal records for every call, so the answer is exactly the server's.
 import { extname } from 'node:path';
 import type { RequestError } from './core/record.js';
-import { createStub } from './stub.js';
+import { xmlSkippedMemberWarnings } from './apis/wello/read-task.js';
+import { taskFields } from './apis/wello/fields.js';
+import { createStub, type Stub } from './stub.js';
 
 export type ApiChoice = 'onlyoffice' | 'wello';
 
@@ -39,7 +41,22 @@ function contentType(api: ApiChoice, kind: BodyKind): string {
 }
 
 export function validateRequestBody(api: ApiChoice, text: string, kind: BodyKind = bodyKind('', text)): RequestError[] {
+  return validateRequest(api, text, kind).errors;
+}
+
+/**
+ * The errors, and what the server would do without a word that a user wants to hear of:
+ * Wello XML members it skips because they come out of contract order (docs/fidelity.md,
+ * Wello: Serialization).
+ */
+export function validateRequest(api: ApiChoice, text: string, kind: BodyKind = bodyKind('', text)): { errors: RequestError[]; warnings: RequestError[] } {
   const stub = createStub({ auth: 'off', seed: 0, clock: '2000-01-01T00:00:00Z', journalLimit: 1 });
+  const errors = checkedBody(stub, api, text, kind);
+  const warnings = api === 'wello' && kind === 'xml' ? xmlSkippedMemberWarnings(text, taskFields(stub.context.registry.get('wello/task'))) : [];
+  return { errors, warnings };
+}
+
+function checkedBody(stub: Stub, api: ApiChoice, text: string, kind: BodyKind): RequestError[] {
   const route = ROUTES[api];
   const result = stub.handle({
     method: 'POST',

@@ -2,11 +2,16 @@
 // does not take, each case against the real class and method it follows
 // (docs/fidelity.md, Wello: Route and format, Validation errors and Serialization).
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decoderFallbackMessage, firstInvalidUtf8 } from '../src/apis/wello/encoding.js';
 import { firstContentProblem } from '../src/apis/wello/xml-content.js';
 import { contentTypeFor, negotiate } from '../src/apis/wello/negotiate.js';
 import { createStub } from '../src/stub.js';
+import { validateRequest } from '../src/validate.js';
+import { runCli } from './cli-helpers.js';
 import { agent, FIXED, WELLO_AUTH } from './helpers.js';
 
 interface Answer {
@@ -229,5 +234,33 @@ describe('Wello response charset: DefaultContentNegotiator.SelectResponseCharact
     const res = await agent().post('/api/Task').set(WELLO_AUTH).type('application/json').send('{"subject":"s"}');
     assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(res.text[0], '{');
+  });
+});
+
+describe('taskstub validate warns of Wello XML members the server skips without a word (XmlObjectSerializerReadContext.GetMemberIndex looks only after the last member read; HandleMemberNotFound → SkipUnknownElement)', () => {
+  it('a member after a later one: no error, one warning naming both', () => {
+    const { errors, warnings } = validateRequest('wello', '<task><subject>s</subject><remark>r</remark></task>', 'xml');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(warnings, [
+      { path: '/remark', message: '<remark> comes after <subject>; DataContractSerializer reads members in alphabetical order and skips one out of order, so the server ignores it (put <remark> before <subject>)' },
+    ]);
+  });
+
+  it('a member given twice: the second is ignored', () => {
+    const { warnings } = validateRequest('wello', '<task><remark>a</remark><remark>b</remark><subject>s</subject></task>', 'xml');
+    assert.deepEqual(warnings, [{ path: '/remark', message: '<remark> appears again after <remark>; DataContractSerializer reads a member once, so the server ignores this one' }]);
+  });
+
+  it('members in contract order, unknown elements, and JSON bodies give no warning', () => {
+    assert.deepEqual(validateRequest('wello', '<task><other/><remark>r</remark><subject>s</subject><zzz/></task>', 'xml').warnings, []);
+    assert.deepEqual(validateRequest('wello', '{"subject":"s","remark":"r"}', 'json').warnings, []);
+  });
+
+  it('the CLI prints the warning after the verdict and still exits 0', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'taskstub-wello-')), 'task.xml');
+    writeFileSync(path, '<task><subject>s</subject><remark>r</remark></task>');
+    const run = await runCli(['validate', 'wello', path]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /valid wello request \(read as XML\)\n {2}warning \/remark: <remark> comes after <subject>/);
   });
 });

@@ -38,8 +38,10 @@ export type MemberContent = { nil: true } | { nil: false; text: string | undefin
 /** A contract member's element the serializer stepped over: it came after a later member, or again. */
 export interface SkippedMember {
   name: string;
-  /** The member read last before it, which it should have come before (itself when repeated). */
+  /** The member read last before it, which it should have come before. */
   after: string;
+  /** It had been read already: a member is read once. */
+  repeated: boolean;
 }
 
 export type ContractRead =
@@ -130,7 +132,7 @@ export function readDataContract(document: XmlElements, contract: DataContract, 
     }
     if (found < 0) {
       // SkipUnknownElement; a member's own name skipped so is what a user wants to hear of (taskstub validate).
-      if (memberIndex >= 0 && names.indexOf(local) >= 0) skipped.push({ name: local, after: names[memberIndex]! });
+      if (memberIndex >= 0 && names.indexOf(local) >= 0) skipped.push({ name: local, after: names[memberIndex]!, repeated: members.has(local) });
       continue;
     }
     memberIndex = found;

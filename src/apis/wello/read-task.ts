@@ -227,3 +227,18 @@ export function readXmlTask(text: string, fields: readonly Field[], options: Xml
   if (stopMessage) return failed(stopMessage);
   return { values, modelState: [], parsed: true, skipped: read.skipped };
 }
+
+/**
+ * What `taskstub validate` warns of in a Wello XML body ([stub]): contract members the
+ * serializer stepped over without a word (GetMemberIndex looks only after the last member
+ * read, so one placed after a later member, or repeated, is skipped as unknown), which the
+ * server then treats as missing.
+ */
+export function xmlSkippedMemberWarnings(text: string, fields: readonly Field[]): { path: string; message: string }[] {
+  return (readXmlTask(text, fields).skipped ?? []).map(({ name, after, repeated }) => ({
+    path: `/${name}`,
+    message: repeated
+      ? `<${name}> appears again after <${after}>; DataContractSerializer reads a member once, so the server ignores this one`
+      : `<${name}> comes after <${after}>; DataContractSerializer reads members in alphabetical order and skips one out of order, so the server ignores it (put <${name}> before <${after}>)`,
+  }));
+}
