@@ -233,7 +233,8 @@ export function bindingCookie(req: CoreRequest): string | undefined {
 
 /** The schema of a 200 at this path (every ONLYOFFICE 200 is a lifecycle route's), for the contract check. */
 export function lifecycleResponseSchema(path: string): string {
-  const name = path.replace(/^\/api\/2\.0\//i, '').replace(/\.(json|xml|tml)$/, '').toLowerCase();
+  // A scenario's path may carry its query string.
+  const name = path.replace(/[?#].*$/s, '').replace(/^\/api\/2\.0\//i, '').replace(/\.(json|xml|tml)$/, '').toLowerCase();
   if (name === 'crm/task/filter') return LIFECYCLE_RESPONSE_SCHEMAS.listTasks;
   if (name === 'crm/task/category') return LIFECYCLE_RESPONSE_SCHEMAS.listCategories;
   if (/^crm\/task\/category\/\d+$/.test(name)) return LIFECYCLE_RESPONSE_SCHEMAS.getCategory;
