@@ -264,3 +264,31 @@ describe('taskstub validate warns of Wello XML members the server skips without 
     assert.match(run.stdout, /valid wello request \(read as XML\)\n {2}warning \/remark: <remark> comes after <subject>/);
   });
 });
+
+describe('Wello JSON dates past Json.NET\'s own parsers: JsonReader.ReadDateTimeString falls back to DateTime.TryParse(s, InvariantCulture, DateTimeStyles.RoundtripKind) (Newtonsoft.Json Src/Newtonsoft.Json/JsonReader.cs; .NET DateTimeParse not read here, so these are assumptions)', () => {
+  const table: [text: string, written: string | undefined][] = [
+    ['2026-12-01 10:00', '2026-12-01T10:00:00'],
+    ['12/01/2026', '2026-12-01T00:00:00'],
+    ['2026-12-01T10:00:00 +02:00', '2026-12-01T08:00:00+00:00'],
+    ['1 Dec 2026', '2026-12-01T00:00:00'],
+    ['Dec 1, 2026', '2026-12-01T00:00:00'],
+    ['December 1 2026', '2026-12-01T00:00:00'],
+    ['dec 1 2026 3:05 PM', '2026-12-01T15:05:00'],
+    ['Tue, 01 Dec 2026 10:00:00 GMT', '2026-12-01T10:00:00Z'],
+    ['1 Dec 2026 10:00 +0100', '2026-12-01T09:00:00+00:00'],
+    ['31 Feb 2026', undefined],
+    ['1 Foo 2026', undefined],
+  ];
+  for (const [text, written] of table) {
+    it(`[assumption] "${text}" → ${written ?? 'Could not convert string to DateTime'}`, () => {
+      const res = create(JSON_TYPE, JSON.stringify({ subject: 's', due_date: text }));
+      if (written === undefined) {
+        assert.equal(res.status, 400);
+        assert.match(res.body.ModelState?.['task.due_date']?.[0] ?? '', new RegExp(`^Could not convert string to DateTime: ${text}\\.`));
+      } else {
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        assert.equal((res.body as Record<string, unknown>).due_date, written);
+      }
+    });
+  }
+});

@@ -110,13 +110,56 @@ function parseInvariant(text: string): DotNetDateTime | undefined {
   return new DotNetDateTime(ticksFromParts({ year: windowed, month, day, hour, minute, second, fractionTicks }, 0), 'unspecified');
 }
 
+// [assumption] DateTime.TryParse with the invariant culture also reads English month names
+// (its DateTimeFormatInfo's MonthNames and AbbreviatedMonthNames, any letter case), a leading
+// day name, an optional time with AM/PM, and a zone: `GMT` or `Z` (Utc, as RFC 1123 writes
+// it) or an offset (Local, moved to the server's zone), as DateTimeStyles.RoundtripKind keeps
+// them. Forms read: `1 Dec 2026`, `Dec 1, 2026`, `December 1 2026`, `Tue, 01 Dec 2026 10:00:00 GMT`.
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const DAYS = /^(?:(?:sun|mon|tue|wed|thu|fri|sat)(?:day|sday|nesday|rsday|urday)?|tues|thur|thurs)\.?,?\s+/i;
+const NAMED =
+  /^(?:(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4})|([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}))(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(?:\s*([AaPp][Mm]))?)?(?:\s*(GMT|Z|[+-]\d{2}(?::?\d{2})?))?$/i;
+
+function monthOf(name: string): number | undefined {
+  const lower = name.toLowerCase();
+  const index = MONTHS.findIndex((m) => m === lower || (lower.length === 3 && m.startsWith(lower)) || (lower === 'sept' && m === 'september'));
+  return index < 0 ? undefined : index + 1;
+}
+
+function parseNamedMonth(text: string): DotNetDateTime | undefined {
+  const m = NAMED.exec(text.trim().replace(DAYS, ''));
+  if (!m) return undefined;
+  const month = monthOf(m[2] ?? m[4]!);
+  if (month === undefined) return undefined;
+  const [day, year] = m[1] !== undefined ? [Number(m[1]), Number(m[3])] : [Number(m[5]), Number(m[6])];
+  let hour = Number(m[7] ?? 0);
+  const designator = m[11]?.toUpperCase();
+  if (designator) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (designator === 'PM' ? 12 : 0);
+  }
+  const [minute, second] = [Number(m[8] ?? 0), Number(m[9] ?? 0)];
+  if (year < 1 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const zone = m[12]?.toUpperCase();
+  let offset = 0;
+  if (zone !== undefined && zone !== 'GMT' && zone !== 'Z') {
+    const digits = zone.replace(':', '');
+    const [h, mm] = [Number(digits.slice(1, 3)), Number(digits.slice(3, 5) || 0)];
+    if (h > 14 || mm > 59) return undefined;
+    offset = (zone.startsWith('-') ? -1 : 1) * (h * 60 + mm);
+  }
+  const fractionTicks = m[10] ? Number(m[10].padEnd(7, '0')) : 0;
+  const kind: DateKind = zone === undefined ? 'unspecified' : zone === 'GMT' || zone === 'Z' ? 'utc' : 'local';
+  return new DotNetDateTime(ticksFromParts({ year, month, day, hour, minute, second, fractionTicks }, offset), kind);
+}
+
 /**
  * A JSON string for a DateTime member, as Json.NET's JsonReader.ReadDateTimeString reads
  * it with default settings: DateTimeUtils.TryParseDateTime (`/Date(…)/`, then ISO 8601),
  * then DateTime.TryParse with the invariant culture (ISO-like forms as parseDotNetDateTime
- * reads them, and the forms of parseInvariant).
+ * reads them, and the forms of parseInvariant and parseNamedMonth).
  */
 export function parseJsonNetDateTime(text: string): DotNetDateTime | undefined {
   if (text.startsWith('/')) return parseMicrosoftDate(text);
-  return parseDotNetDateTime(text) ?? parseInvariant(text);
+  return parseDotNetDateTime(text) ?? parseInvariant(text) ?? parseNamedMonth(text);
 }
