@@ -21,6 +21,11 @@ const API_SCHEMAS = [
   'onlyoffice/error',
   'onlyoffice/authentication-request',
   'onlyoffice/authentication-response',
+  'onlyoffice/task-envelope',
+  'onlyoffice/task-list-envelope',
+  'onlyoffice/category-envelope',
+  'onlyoffice/category-list-envelope',
+  'onlyoffice/update-task-request',
   'wello/task',
   'wello/task-response',
   'wello/error',
@@ -174,7 +179,7 @@ const ONLYOFFICE_UNAUTHORIZED = { 'text/html': { schema: { type: 'string', const
 
 // Every error of the table but the two a create cannot give (an unknown route's, the authentication's): the
 // binding, CreateTask's checks and the body's limits, so a new error code is declared without a second list.
-const NOT_FROM_CREATE = new Set(['methodNotFound', 'missingCredentials']);
+const NOT_FROM_CREATE = new Set(['methodNotFound', 'missingCredentials', 'notFound']);
 const ONLYOFFICE_CREATE_ERRORS = Object.fromEntries(Object.entries(ONLYOFFICE_ERRORS).filter(([code]) => !NOT_FROM_CREATE.has(code))) as ErrorTable;
 
 function onlyofficeCreate(suffix: Suffix): Json {
@@ -220,6 +225,112 @@ function onlyofficeAuthenticate(suffix: Suffix): Json {
       }),
     },
   };
+}
+
+// The read-back and lifecycle routes (src/apis/onlyoffice/lifecycle.ts; docs/fidelity.md, ONLYOFFICE: Read-back and
+// lifecycle routes): each operation with the errors its method can give, from the error table.
+const BINDING_ERRORS = ['notAnInteger', 'intOverflow', 'hexMinus', 'hexNoDigits', 'hexJunk', 'hexEmpty', 'indexOutOfRange', 'uint32Overflow'] as const;
+const GUID_ERRORS = ['notAGuid', 'guidUnrecognized', 'guidDashes', 'guidInvalidChar'] as const;
+const DATE_ERRORS = ['invalidDate', 'invalidDateShort', 'dateNull'] as const;
+const BODY_ERRORS = ['malformedBody', 'jsonTooDeep', 'xmlTooDeep', 'bodyTooLarge', 'invalidSession'] as const;
+type OnlyofficeCode = keyof typeof ONLYOFFICE_ERRORS;
+
+interface LifecycleOperationDoc {
+  method: 'get' | 'put' | 'delete';
+  id: string;
+  summary: string;
+  description: string;
+  response: string;
+  errors: readonly OnlyofficeCode[];
+  query?: Json[];
+  body?: boolean;
+}
+
+const idParameter = (name: string, what: string): Json => ({ name, in: 'path', required: true, description: `${what} ([0-9]+; 0 is a 400, past Int32 the binding's 400)`, schema: { type: 'integer', minimum: 0 } });
+const queryParameter = (name: string, description: string, schema: Json): Json => ({ name, in: 'query', required: false, description, schema });
+const LIST_QUERY: Json[] = [
+  queryParameter('responsibleid', 'Only the tasks of this responsible (the empty GUID: any)', { type: 'string', format: 'uuid' }),
+  queryParameter('categoryid', 'Only the tasks of this category (0: any)', { type: 'integer' }),
+  queryParameter('isClosed', 'true: closed only; false: open only; absent: both', { type: 'boolean' }),
+  queryParameter('fromDate', 'Earliest deadline, inclusive (ApiDateTime)', { type: 'string' }),
+  queryParameter('toDate', 'Latest deadline, inclusive (ApiDateTime)', { type: 'string' }),
+  queryParameter('entityType', 'contact, opportunity or case (any letter case); anything else is a 400', { type: 'string' }),
+  queryParameter('entityid', 'With entityType: the contact (a company: its persons too), opportunity or case', { type: 'integer' }),
+  queryParameter('filterValue', 'Every space-separated keyword a word prefix of the title or the description (only the part before the first comma)', { type: 'string' }),
+];
+const PAGING_QUERY: Json[] = [
+  queryParameter('count', 'Page size: at most 1000, the default', { type: 'integer', minimum: 0, maximum: 1000 }),
+  queryParameter('startIndex', 'Offset', { type: 'integer', minimum: 0 }),
+  queryParameter('sortBy', 'title, deadLine, category, contactManager, contact or id; another member name sorts the page in memory', { type: 'string' }),
+  queryParameter('sortOrder', '"descending" (exactly) with sortBy', { type: 'string', enum: ['ascending', 'descending'] }),
+];
+
+const LIFECYCLE_ROUTES: { route: string; parameters: Json[]; operations: LifecycleOperationDoc[] }[] = [
+  {
+    route: 'crm/task/filter',
+    parameters: [],
+    operations: [{ method: 'get', id: 'ListTasks', summary: 'List tasks', description: 'GetAllTasks: open before closed, paged; total always written, nextIndex is startIndex + count + 1 when more follow.', response: 'onlyoffice/task-list-envelope', errors: ['invalidArgument', ...BINDING_ERRORS, ...GUID_ERRORS, ...DATE_ERRORS, 'notABoolean', 'invalidSession'], query: [...LIST_QUERY, ...PAGING_QUERY] }],
+  },
+  {
+    route: 'crm/task/category',
+    parameters: [],
+    operations: [{ method: 'get', id: 'ListTaskCategories', summary: 'List task categories', description: 'GetTaskCategories: by sortOrder, each with relativeItemsCount counted now.', response: 'onlyoffice/category-list-envelope', errors: ['invalidSession'], query: PAGING_QUERY }],
+  },
+  {
+    route: 'crm/task/category/{categoryid}',
+    parameters: [idParameter('categoryid', 'Category ID')],
+    operations: [{ method: 'get', id: 'GetTaskCategory', summary: 'Get a task category', description: 'GetTaskCategoryByID.', response: 'onlyoffice/category-envelope', errors: ['invalidArgument', 'notFound', 'intOverflow', 'invalidSession'] }],
+  },
+  {
+    route: 'crm/task/{taskid}',
+    parameters: [idParameter('taskid', 'Task ID')],
+    operations: [
+      { method: 'get', id: 'GetTask', summary: 'Get a task', description: 'GetTaskByID: the task as stored (description "" when none, whole-second dates).', response: 'onlyoffice/task-envelope', errors: ['invalidArgument', 'notFound', 'intOverflow', 'invalidSession'] },
+      {
+        method: 'put',
+        id: 'UpdateTask',
+        summary: 'Update (replace) a task',
+        description: 'UpdateTask: a full replace (fields left out become defaults); an id no task has creates a new task with a new id (200). Binding first, then the checks in the real order.',
+        response: 'onlyoffice/task-envelope',
+        errors: ['invalidArgument', 'categoryNotFound', ...BINDING_ERRORS, ...GUID_ERRORS, ...DATE_ERRORS, 'notABoolean', 'notAString', ...BODY_ERRORS, 'taskLimit'],
+        body: true,
+      },
+      { method: 'delete', id: 'DeleteTask', summary: 'Delete a task', description: 'DeleteTask: 200 with the deleted task.', response: 'onlyoffice/task-envelope', errors: ['invalidArgument', 'notFound', 'intOverflow', 'invalidSession'] },
+    ],
+  },
+  {
+    route: 'crm/task/{taskid}/close',
+    parameters: [idParameter('taskid', 'Task ID')],
+    operations: [{ method: 'put', id: 'CloseTask', summary: 'Close a task', description: 'CloseTask: a missing task is a 400 (the DAO throws ArgumentException).', response: 'onlyoffice/task-envelope', errors: ['invalidArgument', 'intOverflow', 'invalidSession'] }],
+  },
+  {
+    route: 'crm/task/{taskid}/reopen',
+    parameters: [idParameter('taskid', 'Task ID')],
+    operations: [{ method: 'put', id: 'ReopenTask', summary: 'Reopen a task', description: 'ReOpenTask: a missing task is a 400.', response: 'onlyoffice/task-envelope', errors: ['invalidArgument', 'intOverflow', 'invalidSession'] }],
+  },
+];
+
+function onlyofficeLifecyclePath(route: (typeof LIFECYCLE_ROUTES)[number], suffix: Suffix): Json {
+  const error = onlyofficeBody(suffix, 'onlyoffice/error');
+  const path: Json = {};
+  for (const op of route.operations) {
+    path[op.method] = {
+      tags: ['ONLYOFFICE CRM'],
+      operationId: `onlyoffice${op.id}${SUFFIX_ID[suffix]}`,
+      summary: `${op.summary}${suffix ? ` (${suffix})` : ''}`,
+      description: `${op.description} ${formatNote(suffix)}`,
+      parameters: [...route.parameters, ...(op.query ?? []), ...STUB_HEADERS],
+      security: [{ onlyofficeToken: [] }, { onlyofficeBasic: [] }, { onlyofficeBearer: [] }, { onlyofficeCookie: [] }],
+      ...(op.body ? { requestBody: onlyofficeRequest('onlyoffice/update-task-request') } : {}),
+      responses: ordered({
+        '200': { description: 'In the envelope {count, status, statusCode: 200, response}', content: onlyofficeBody(suffix, op.response) },
+        '401': { description: 'No credential of the real forms (or X-Stub-Fault: 401): the plain body Unauthorized, no envelope', content: ONLYOFFICE_UNAUTHORIZED },
+        ...faultResponses(error),
+        ...withProblem400(errorResponses(ONLYOFFICE_ERRORS, op.errors, error)),
+      }),
+    };
+  }
+  return path;
 }
 
 function welloCreate(): Json {
@@ -367,12 +478,13 @@ export function openApiDocument(registry: SchemaRegistry, options: OpenApiOption
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: serverUrl, description: options.serverUrl ? 'taskstub' : 'taskstub, default address' }],
     tags: [
-      { name: 'ONLYOFFICE CRM', description: 'POST api/2.0/crm/task and api/2.0/authentication, each with no suffix, .json, .xml and .tml' },
+      { name: 'ONLYOFFICE CRM', description: 'POST api/2.0/crm/task and api/2.0/authentication, and the task\'s read-back, list, update, close, reopen, delete and category routes, each with no suffix, .json, .xml and .tml' },
       { name: 'Wello ServiceDesk', description: 'POST api/Task; GET api/Task(<id>), api/TaskView, api/TaskView(<id>), api/TaskView/CountOpen' },
     ],
     paths: Object.fromEntries([
       ...onlyofficePaths('crm/task', onlyofficeCreate),
       ...onlyofficePaths('authentication', onlyofficeAuthenticate),
+      ...LIFECYCLE_ROUTES.flatMap((route) => onlyofficePaths(route.route, (suffix) => onlyofficeLifecyclePath(route, suffix))),
       ['/api/Task', welloCreate()],
       ...welloReadPaths(),
     ]),

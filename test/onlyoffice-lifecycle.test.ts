@@ -538,3 +538,22 @@ describe('stored tasks: sessions, reset, fixtures, journal', () => {
     assert.equal(stored.operation, 'updateTask');
   });
 });
+
+describe('the OpenAPI document lists the lifecycle routes', () => {
+  it('each with its verbs, its 200 envelope and the errors its method gives (GET 400/404, close 400 only, PUT 404 category and 507)', async () => {
+    const { openApiDocument } = await import('../src/openapi.js');
+    type Op = { operationId: string; responses: Record<string, { description: string; content?: Record<string, { schema: { $ref: string } }> }> };
+    const paths = openApiDocument(createStub({ seed: 1 }).context.registry).paths as Record<string, Record<string, Op>>;
+    const one = paths['/api/2.0/crm/task/{taskid}.xml']!;
+    assert.deepEqual(Object.keys(one), ['get', 'put', 'delete']);
+    assert.equal(one.get!.operationId, 'onlyofficeGetTaskXml');
+    assert.equal(one.get!.responses['200']!.content!['text/xml']!.schema.$ref, '#/components/schemas/onlyoffice.task-envelope');
+    assert.match(one.get!.responses['404']!.description, /"Not found"/);
+    assert.match(one.put!.responses['404']!.description, /"Category is not found"/);
+    assert.ok(one.put!.responses['507']);
+    const close = paths['/api/2.0/crm/task/{taskid}/close']!.put!;
+    assert.equal(close.responses['404'], undefined, 'a missing task is a 400 there');
+    assert.equal(paths['/api/2.0/crm/task/filter.json']!.get!.responses['200']!.content!['application/json']!.schema.$ref, '#/components/schemas/onlyoffice.task-list-envelope');
+    assert.equal(paths['/api/2.0/crm/task']!.post!.responses['404']!.description.includes('"Not found"'), false, 'the create cannot give it');
+  });
+});

@@ -14,7 +14,7 @@ import { agent, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 type Doc = {
   openapi: string;
   servers: { url: string }[];
-  paths: Record<string, { get?: { operationId: string }; post: { operationId: string; requestBody: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>; security?: unknown[] } }>;
+  paths: Record<string, { get?: { operationId: string }; put?: { operationId: string }; post: { operationId: string; requestBody: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }>; security?: unknown[] } }>;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme?: string; in?: string }> };
 };
 
@@ -23,6 +23,10 @@ const registry = createStub({ seed: 1 }).context.registry;
 // Every ONLYOFFICE method answers at no suffix, .json, .xml and .tml (docs/fidelity.md, ONLYOFFICE: Routes and format).
 const SUFFIXES = ['', '.json', '.xml', '.tml'];
 const ONLYOFFICE_PATHS = ['crm/task', 'authentication'].flatMap((route) => SUFFIXES.map((suffix) => `/api/2.0/${route}${suffix}`));
+// The read-back and lifecycle routes, and the operation each path lists first (test/onlyoffice-lifecycle.test.ts checks what they answer).
+const LIFECYCLE = { 'crm/task/filter': 'ListTasks', 'crm/task/category': 'ListTaskCategories', 'crm/task/category/{categoryid}': 'GetTaskCategory', 'crm/task/{taskid}': 'GetTask', 'crm/task/{taskid}/close': 'CloseTask', 'crm/task/{taskid}/reopen': 'ReopenTask' };
+const LIFECYCLE_PATHS = Object.keys(LIFECYCLE).flatMap((route) => SUFFIXES.map((suffix) => `/api/2.0/${route}${suffix}`));
+const LIFECYCLE_IDS = Object.values(LIFECYCLE).flatMap((id) => ['', 'Json', 'Xml', 'Tml'].map((suffix) => `onlyoffice${id}${suffix}`));
 
 const mediaType = (res: { headers: Record<string, string> }) => (res.headers['content-type'] ?? '').split(';')[0]!.trim();
 
@@ -38,7 +42,7 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
 
   it('covers both APIs: request and response bodies, the status codes, error shapes, JSON and XML, and the security schemes', () => {
     const doc = openApiDocument(registry) as Doc;
-    assert.deepEqual(Object.keys(doc.paths), [...ONLYOFFICE_PATHS, '/api/Task', '/api/Task({id})', '/api/TaskView', '/api/TaskView({id})', '/api/TaskView/CountOpen']);
+    assert.deepEqual(Object.keys(doc.paths), [...ONLYOFFICE_PATHS, ...LIFECYCLE_PATHS, '/api/Task', '/api/Task({id})', '/api/TaskView', '/api/TaskView({id})', '/api/TaskView/CountOpen']);
     const oo = doc.paths['/api/2.0/crm/task']!.post;
     assert.deepEqual(Object.keys(oo.requestBody.content), ['application/json', 'text/xml', 'application/x-www-form-urlencoded']);
     assert.deepEqual(Object.keys(oo.responses), ['201', '400', '401', '404', '413', '503', '507', '4XX', '5XX']);
@@ -74,10 +78,11 @@ describe('the OpenAPI 3.1 document (taskstub openapi, GET /__admin/openapi.json)
 
   it('gives every path its own operationId: the API\'s name, the operation, the suffix', () => {
     const doc = openApiDocument(registry) as Doc;
-    const ids = Object.values(doc.paths).map((p) => (p.get ?? p.post).operationId);
+    const ids = Object.values(doc.paths).map((p) => (p.get ?? p.put ?? p.post).operationId);
     assert.deepEqual(ids, [
       'onlyofficeCreateTask', 'onlyofficeCreateTaskJson', 'onlyofficeCreateTaskXml', 'onlyofficeCreateTaskTml',
       'onlyofficeAuthenticate', 'onlyofficeAuthenticateJson', 'onlyofficeAuthenticateXml', 'onlyofficeAuthenticateTml',
+      ...LIFECYCLE_IDS,
       'welloCreateTask', 'welloGetTask', 'welloListTaskView', 'welloGetTaskView', 'welloCountOpen',
     ]);
   });
