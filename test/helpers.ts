@@ -42,6 +42,8 @@ export function agent(options: AppOptions = {}) {
   return request(createRequestListener(stub, app, bodyLimitBytes(options.bodyLimit), { cors: createCors(options.cors) }));
 }
 
+const WELLO_READ_SCHEMAS: Record<string, string> = { getTask: 'wello/task-response', listTaskView: 'wello/task-view-list', getTaskView: 'wello/task-view', countOpen: 'wello/count' };
+
 function responseSchema({ record, response }: CoreResult): string | undefined {
   if (record.api === 'onlyoffice') {
     if (response.status === 401) return undefined;
@@ -50,6 +52,10 @@ function responseSchema({ record, response }: CoreResult): string | undefined {
     return record.operation === 'authenticate' ? 'onlyoffice/authentication-response' : 'onlyoffice/envelope';
   }
   if (response.status === 204) return undefined;
+  // The Wello read routes (docs/fidelity.md, Wello: Read-back routes): a refused query is an OData error.
+  const read = WELLO_READ_SCHEMAS[record.operation];
+  if (read && response.status === 200) return read;
+  if (record.operation === 'listTaskView' && response.status === 400 && !record.valid) return 'wello/odata-error';
   return response.status === 201 ? 'wello/task-response' : 'wello/error';
 }
 

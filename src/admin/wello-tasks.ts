@@ -20,7 +20,7 @@ export function addWelloTaskRoutes(router: Router, stub: Stub): void {
     } catch (error) {
       if (!(error instanceof DispatchError)) throw error;
       if (error.kind === 'notFound') throw new Problem('taskNotFound', error.message);
-      throw error.errors.length ? new Problem('invalidRequest', `${error.message} ${error.errors.slice(0, 3).map((e) => `At ${e.pointer}: ${e.message}.`).join(' ')}`, { errors: error.errors }) : invalid(error.message);
+      throw error.errors.length ? new Problem('invalidRequest', `${error.message} ${error.errors.slice(0, 3).map((e) => `At ${e.pointer}: ${e.message.replace(/\.$/, '')}.`).join(' ')}`, { errors: error.errors }) : invalid(error.message);
     }
   });
 }

@@ -82,7 +82,11 @@ function createDispatcher(ctx: StubContext, fixtures: WelloFixtures): Dispatcher
     const data: Record<string, unknown> = {};
     for (const [name, value] of read.values) data[name] = isDate(value) ? '2000-01-01' : value;
     if (!validate(data)) {
-      for (const e of validate.errors ?? []) if (e.keyword !== 'required') errors.push({ pointer: e.instancePath || '/', message: e.message ?? e.keyword });
+      for (const e of validate.errors ?? []) {
+        const pointer = e.instancePath || '/';
+        // One word per member: subject's minLength and pattern say the same.
+        if (e.keyword !== 'required' && !errors.some((x) => x.pointer === pointer)) errors.push({ pointer, message: e.message ?? e.keyword });
+      }
     }
     const newId = read.values.get('id');
     if (newId !== undefined && newId !== id) errors.push({ pointer: '/id', message: `id is the task's key and cannot change (the path names ${id})` });

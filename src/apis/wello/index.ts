@@ -139,9 +139,8 @@ export function createWelloApi(ctx: StubContext): Api {
   /** The read routes (get-task.ts, list-task-view.ts, count-open.ts): the caller's credential as for a create, then the session's tasks. */
   function read(req: CoreRequest, match: RouteMatch, format: ResponseFormat): CoreResponse {
     if (!basicLogin(req.headers) && ctx.auth === 'required') throw new WelloError('unauthorized');
-    // Reading makes no session: an unknown one reads as a new one would (its fixture tasks, nothing created).
-    const name = sessionName(req.headers[SESSION_HEADER]);
-    const session = ctx.sessions.view(name);
+    // The call's session (the stub has made it, as for every API call): a new one holds its fixture tasks only.
+    const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
     const base = `http://${header(req.headers, 'host') ?? 'localhost'}`;
     const request: ReadRequest = { tasks: session.tasks(kind), format, base, query: req.query, key: match.key };
     const handlers: Record<Exclude<Operation, 'createTask'>, () => CoreResponse> = {
