@@ -24,7 +24,7 @@ const registry = createStub({ seed: 1 }).context.registry;
 const SUFFIXES = ['', '.json', '.xml', '.tml'];
 const ONLYOFFICE_PATHS = ['crm/task', 'authentication'].flatMap((route) => SUFFIXES.map((suffix) => `/api/2.0/${route}${suffix}`));
 // The read-back and lifecycle routes, and the operation each path lists first (test/onlyoffice-lifecycle.test.ts checks what they answer).
-const LIFECYCLE = { 'crm/task/filter': 'ListTasks', 'crm/task/category': 'ListTaskCategories', 'crm/task/category/{categoryid}': 'GetTaskCategory', 'crm/task/{taskid}': 'GetTask', 'crm/task/{taskid}/close': 'CloseTask', 'crm/task/{taskid}/reopen': 'ReopenTask' };
+const LIFECYCLE = { 'crm/task/filter': 'ListTasks', 'crm/task/category': 'ListTaskCategories', 'crm/task/{taskid}': 'GetTask', 'crm/task/{taskid}/close': 'CloseTask', 'crm/task/{taskid}/reopen': 'ReopenTask' };
 const LIFECYCLE_PATHS = Object.keys(LIFECYCLE).flatMap((route) => SUFFIXES.map((suffix) => `/api/2.0/${route}${suffix}`));
 const LIFECYCLE_IDS = Object.values(LIFECYCLE).flatMap((id) => ['', 'Json', 'Xml', 'Tml'].map((suffix) => `onlyoffice${id}${suffix}`));
 
