@@ -287,10 +287,15 @@ describe('RedisStore: N replicas on one Redis', { skip: skipWithoutRedis }, () =
     await c!.journal.clear('other');
     await until(4);
     assert.deepEqual(events[3], { kind: 'cleared', session: 'other' });
+    // A clear of the whole journal deletes the stream; the subscription goes on reading the new one.
+    await b!.journal.clear();
+    await c!.journal.record('live', entryBytes('live', 6));
+    await until(6);
+    assert.deepEqual(events.slice(4).map((e) => (e.kind === 'added' ? e.call.id : e)), [{ kind: 'cleared' }, 6]);
     await unsubscribe();
-    await b!.journal.record('live', entryBytes('live', 6));
+    await b!.journal.record('live', entryBytes('live', 7));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(events.length, 4);
+    assert.equal(events.length, 6);
     // close() ends the subscriptions it holds.
     const second = c!.journal.subscribe(0, () => {});
     await second.ready;

@@ -161,6 +161,7 @@ export class RedisStore {
       this.#bases.welloId2,
       needs.taskRoom ?? '',
       this.maxTasks,
+      Math.floor(Date.now() / 1000),
     );
     if (reply[0] === 'stale') return { kind: 'stale', faultsVersion: Number(reply[1]), faults: parseFaultList(reply.map(String), 2) };
     if (reply[0] === 'full') return { kind: 'full' };

@@ -14,7 +14,6 @@
 //                              tasksHeld, tasksFull
 //   B journal           stream one entry per call, id "<journal id>-0", fields s (session) and b (the
 //                              encodeEntry bytes)
-//   B order             list   "<id> <size> <session>" per entry, oldest first: what eviction pops
 //   B events            stream clears (k=cleared, s=session, at=the last journal id then), for subscribers
 //   B faults            hash   fault id -> {"id","match","fault"} JSON;  B faults:left  id -> uses left
 //   B faults:session    hash   fault id -> the session its matcher names; B faults:order list of ids, oldest first
@@ -27,24 +26,28 @@
 //   B s:G:to:S          zset   "<api>|<task id>" scored by insertion: values() in the order first added
 //   per session S, in journal generation J (a clear of the whole journal bumps J):
 //   B j:J:ids:S         list   the session's journal ids, oldest first
-//   B j:J:h:S           hash   evicted (its calls evicted), bytes (its entries' bytes held)
+//   B j:J:h:S           hash   evicted (its calls evicted since the last clear)
 //
 // The session name is the last part of each per-session key, so no name can
 // spell another session's key ("a:ids" is not a suffix of anything).
 //
 // Every per-session key carries an EXPIRE of the session TTL, refreshed by
 // begin (at most once per hundredth of the TTL, so a busy session does not pay
-// six EXPIREs per call) and set when record or a task write creates a key.
+// seven EXPIREs per call) and set when record or a task write creates a key.
+//
+// Inside a script each redis.call costs about a microsecond of Redis CPU, the
+// same order as the script call itself, so the hot scripts (begin, record) are
+// written for few calls; Redis's single core is the deployment's ceiling.
 //
 // Redis must run with maxmemory-policy noeviction: a counter evicted by
 // Redis itself would hand out an id twice.
 
-/** Helpers every script starts with (Lua has no modules in EVAL). */
-const PRELUDE = `
+/** What every script starts with (Lua has no modules in EVAL): small, since each call pays for the closures it makes. */
+const CORE = `
 local B = ARGV[1]
 local G = KEYS[1]
-local function num(v) return tonumber(v) or 0 end
 -- (Redis reads "-0" as no integer: a negated count is written 0 - n.)
+local function num(v) return tonumber(v) or 0 end
 local function gens()
   local g = redis.call('HMGET', G, 'gen', 'jgen')
   return g[1] or '0', g[2] or '0'
@@ -55,19 +58,10 @@ local function sessionKeys(gen, jgen, s)
   return { skey(gen, 'h', s), skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s),
            jkey(jgen, 'ids', s), jkey(jgen, 'h', s) }
 end
--- Refreshes the session's EXPIREs when the last refresh is older than a
--- hundredth of the TTL (or force). TIME is allowed: scripts replicate effects.
-local function touch(gen, jgen, s, ttl, force)
-  if ttl <= 0 then return end
-  local h = skey(gen, 'h', s)
-  local now = tonumber(redis.call('TIME')[1])
-  local every = math.max(1, math.floor(ttl / 100))
-  if force or now - num(redis.call('HGET', h, 'touched')) >= every then
-    redis.call('HSET', h, 'touched', now)
-    for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
-  end
-end
--- The queued faults, oldest first, as {json, left, json, left, ...}.
+`;
+
+/** The queued faults, oldest first, as {json, left, json, left, ...}. */
+const FAULT_LIST = `
 local function faultList()
   local ids = redis.call('LRANGE', B .. 'faults:order', 0, -1)
   local out = {}
@@ -80,12 +74,19 @@ local function faultList()
   end
   return out
 end
+`;
+
+const REMOVE_FAULT = `
 local function removeFault(id)
   redis.call('HDEL', B .. 'faults', id)
   redis.call('HDEL', B .. 'faults:left', id)
   redis.call('HDEL', B .. 'faults:session', id)
   redis.call('LREM', B .. 'faults:order', 1, id)
 end
+`;
+
+/** Tells subscribers of a clear (with the last journal id then, so that they order it among the calls), and bumps the journal version. */
+const CLEARED_EVENT = `
 local function clearedEvent(s)
   local seq = redis.call('HGET', G, 'seq') or '0'
   if s then
@@ -95,40 +96,51 @@ local function clearedEvent(s)
   end
   redis.call('HINCRBY', G, 'journalVersion', 1)
 end
--- Drops one session's journal entries (not counted as evicted) and its tallies from the totals.
+`;
+
+/** Drops one session's journal entries (not counted as evicted) and takes its tallies out of the totals. */
+const CLEAR_SESSION_JOURNAL = `
 local function clearSessionJournal(jgen, s)
   local ids = jkey(jgen, 'ids', s)
   local h = jkey(jgen, 'h', s)
-  for _, id in ipairs(redis.call('LRANGE', ids, 0, -1)) do redis.call('XDEL', B .. 'journal', id .. '-0') end
-  local tally = redis.call('HMGET', h, 'evicted', 'bytes')
-  redis.call('HINCRBY', G, 'evicted', 0 - num(tally[1]))
-  redis.call('HINCRBY', G, 'bytes', 0 - num(tally[2]))
+  local J = B .. 'journal'
+  local freed = 0
+  for _, id in ipairs(redis.call('LRANGE', ids, 0, -1)) do
+    local e = redis.call('XRANGE', J, id .. '-0', id .. '-0')[1]
+    if e then
+      freed = freed + #e[2][4]
+      redis.call('XDEL', J, id .. '-0')
+    end
+  end
+  redis.call('HINCRBY', G, 'evicted', 0 - num(redis.call('HGET', h, 'evicted')))
+  redis.call('HINCRBY', G, 'bytes', 0 - freed)
   redis.call('DEL', ids, h)
 end
 `;
 
 /**
- * begin: everything a validated call takes, in one round trip.
- * ARGV: prefix, session, ttl,
- * faultsVersionSeen, candidateFaultId ('' none), nTaskId, nId2, nGuid, nToken,
- * taskIdBase, id2Base, roomApi ('' none), taskLimit.
+ * begin: everything a validated call takes, in one round trip, in four
+ * commands when nothing is stale (HMGET of the globals, HMGET of the session,
+ * one HINCRBY per counter asked for).
+ * ARGV: prefix, session, ttl, faultsVersionSeen, candidateFaultId ('' none),
+ * nTaskId, nId2, nGuid, nToken, taskIdBase, id2Base, roomApi ('' none),
+ * taskLimit, now (unix seconds, for the TTL refresh).
  * Answers {'stale', version, json, left, ...} (nothing taken: the caller
  * re-matches against the list and calls again), {'full'} (the session's table
  * of roomApi is at taskLimit, nothing taken), or {'ok', firstTaskId, firstId2,
  * firstGuidDraw, firstTokenDraw, clock ('' = real time), faultsVersion, claimed
  * (0/1), exhausted (0/1)}.
  */
-export const BEGIN = `${PRELUDE}
+export const BEGIN = `${CORE}${FAULT_LIST}${REMOVE_FAULT}
 local s, ttl = ARGV[2], num(ARGV[3])
 local seen, candidate = ARGV[4], ARGV[5]
-local version = redis.call('HGET', G, 'faultsVersion') or '0'
+local g = redis.call('HMGET', G, 'gen', 'jgen', 'faultsVersion', 'clock')
+local gen, jgen, version = g[1] or '0', g[2] or '0', g[3] or '0'
 if version ~= seen or (candidate ~= '' and redis.call('HEXISTS', B .. 'faults:left', candidate) == 0) then
   local out = { 'stale', version }
   for _, v in ipairs(faultList()) do out[#out + 1] = v end
   return out
 end
-local gen, jgen = gens()
-local h = skey(gen, 'h', s)
 local roomApi = ARGV[12]
 if roomApi ~= '' and num(redis.call('HGET', skey(gen, 'tc', s), roomApi)) >= num(ARGV[13]) then return { 'full' } end
 local claimed, exhausted = 0, 0
@@ -140,78 +152,70 @@ if candidate ~= '' then
     version = tostring(redis.call('HINCRBY', G, 'faultsVersion', 1))
   end
 end
-local function take(field, n, base)
+local h = skey(gen, 'h', s)
+local f = redis.call('HMGET', h, 'taskIdNext', 'welloId2Next', 'touched', 'clock')
+-- A counter not set yet starts at its base: the first HINCRBY adds base + n to nothing.
+local function take(field, n, current, base)
   if n <= 0 then return 0 end
-  if base then redis.call('HSETNX', h, field, base) end
-  return redis.call('HINCRBY', h, field, n) - n
+  if current then return redis.call('HINCRBY', h, field, n) - n end
+  redis.call('HINCRBY', h, field, base + n)
+  return base
 end
-local taskId = take('taskIdNext', num(ARGV[6]), ARGV[10])
-local id2 = take('welloId2Next', num(ARGV[7]), ARGV[11])
-local guid = take('guidDraws', num(ARGV[8]), nil)
-local token = take('tokenDraws', num(ARGV[9]), nil)
-touch(gen, jgen, s, ttl, false)
-local clock = redis.call('HGET', h, 'clock') or redis.call('HGET', G, 'clock') or ''
-return { 'ok', taskId, id2, guid, token, clock, version, claimed, exhausted }
+local taskId = take('taskIdNext', num(ARGV[6]), f[1], num(ARGV[10]))
+local id2 = take('welloId2Next', num(ARGV[7]), f[2], num(ARGV[11]))
+local guid = take('guidDraws', num(ARGV[8]), true, 0)
+local token = take('tokenDraws', num(ARGV[9]), true, 0)
+-- The session's EXPIREs are refreshed when the last refresh is older than a hundredth of the TTL.
+local now = num(ARGV[14])
+if ttl > 0 and now - num(f[3]) >= math.max(1, math.floor(ttl / 100)) then
+  redis.call('HSET', h, 'touched', now)
+  for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
+end
+return { 'ok', taskId, id2, guid, token, f[4] or g[4] or '', version, claimed, exhausted }
 `;
 
 /**
  * record: appends one journal entry and evicts the oldest past the limits.
  * ARGV: prefix, session, bytes, limit, maxBytes (0 none), ttl. Answers the id.
  *
- * Eviction is exact on every record rather than in batches: each evicted entry
- * costs the same few commands either way (LPOP order, XDEL, LPOP the session's
- * list, HINCRBY), and the journal then never holds more than `limit` entries or
- * `maxBytes`, so readers need no surplus arithmetic. An order element whose
- * entry is gone (its session was cleared) is skipped; one whose session's list
- * is gone (the session expired) is evicted without a session tally.
+ * The stream holds live entries only (a clear XDELs its session's), so its
+ * first entry is always the next to evict: XRANGE - + COUNT 1 finds it, with
+ * its session and size, without a separate order list. Eviction is exact on
+ * every record rather than in batches: each evicted entry costs the same few
+ * commands either way, and the journal then never holds more than `limit`
+ * entries or `maxBytes`, so readers need no surplus arithmetic. An entry whose
+ * session's list is gone (the session expired) is evicted without a session
+ * tally.
  */
-export const RECORD = `${PRELUDE}
+export const RECORD = `${CORE}
 local s, bytes, limit, maxBytes, ttl = ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6])
-local gen, jgen = gens()
+local _, jgen = gens()
 local J = B .. 'journal'
 local id = redis.call('HINCRBY', G, 'seq', 1)
-local size = #bytes
 redis.call('XADD', J, id .. '-0', 's', s, 'b', bytes)
-redis.call('RPUSH', B .. 'order', id .. ' ' .. size .. ' ' .. s)
-local ids, jh = jkey(jgen, 'ids', s), jkey(jgen, 'h', s)
-redis.call('HINCRBY', jh, 'bytes', size)
-if redis.call('RPUSH', ids, id) == 1 and ttl > 0 then
-  redis.call('EXPIRE', ids, ttl)
-  redis.call('EXPIRE', jh, ttl)
-end
-local total = redis.call('HINCRBY', G, 'bytes', size)
+local ids = jkey(jgen, 'ids', s)
+if redis.call('RPUSH', ids, id) == 1 and ttl > 0 then redis.call('EXPIRE', ids, ttl) end
+local total = redis.call('HINCRBY', G, 'bytes', #bytes)
 local held = redis.call('XLEN', J)
-while held > limit or (maxBytes > 0 and total > maxBytes and held > 1) do
-  local e = redis.call('LPOP', B .. 'order')
+local evicted, freed = 0, 0
+while held > limit or (maxBytes > 0 and total - freed > maxBytes and held > 1) do
+  local e = redis.call('XRANGE', J, '-', '+', 'COUNT', 1)[1]
   if not e then break end
-  local sp1 = string.find(e, ' ', 1, true)
-  local sp2 = string.find(e, ' ', sp1 + 1, true)
-  local oid, osize, os = string.sub(e, 1, sp1 - 1), tonumber(string.sub(e, sp1 + 1, sp2 - 1)), string.sub(e, sp2 + 1)
-  if redis.call('XDEL', J, oid .. '-0') == 1 then
-    held = held - 1
-    total = redis.call('HINCRBY', G, 'bytes', -osize)
-    redis.call('HINCRBY', G, 'evicted', 1)
-    local oids = jkey(jgen, 'ids', os)
-    if redis.call('LINDEX', oids, 0) == oid then
-      redis.call('LPOP', oids)
-      local oh = jkey(jgen, 'h', os)
-      redis.call('HINCRBY', oh, 'evicted', 1)
-      redis.call('HINCRBY', oh, 'bytes', -osize)
-    end
+  local oid, os, osize = string.sub(e[1], 1, -3), e[2][2], #e[2][4]
+  redis.call('XDEL', J, e[1])
+  held, evicted, freed = held - 1, evicted + 1, freed + osize
+  local oids = jkey(jgen, 'ids', os)
+  local head = redis.call('LPOP', oids)
+  if head == oid then
+    local oh = jkey(jgen, 'h', os)
+    if redis.call('HINCRBY', oh, 'evicted', 1) == 1 and ttl > 0 then redis.call('EXPIRE', oh, ttl) end
+  elseif head then
+    redis.call('LPUSH', oids, head)
   end
 end
--- Elements of cleared sessions' entries wait in the order list until eviction
--- reaches them; when they outnumber the live ones, the list is rebuilt from
--- the live ones (amortised: at most once per \`held + 128\` records).
-local O = B .. 'order'
-if redis.call('LLEN', O) > 2 * held + 128 then
-  local kept = {}
-  for _, e in ipairs(redis.call('LRANGE', O, 0, -1)) do
-    local oid = string.sub(e, 1, string.find(e, ' ', 1, true) - 1)
-    if #redis.call('XRANGE', J, oid .. '-0', oid .. '-0') > 0 then kept[#kept + 1] = e end
-  end
-  redis.call('DEL', O)
-  for i = 1, #kept, 1000 do redis.call('RPUSH', O, unpack(kept, i, math.min(i + 999, #kept))) end
+if evicted > 0 then
+  redis.call('HINCRBY', G, 'bytes', 0 - freed)
+  redis.call('HINCRBY', G, 'evicted', evicted)
 end
 return id
 `;
@@ -221,7 +225,7 @@ return id
  * consistent snapshot. ARGV: prefix, session, afterId, limit (0 all), newest
  * (1: the newest `limit`). Answers {evicted, id, bytes, id, bytes, ...}.
  */
-export const SESSION_CALLS = `${PRELUDE}
+export const SESSION_CALLS = `${CORE}
 local s, after, limit, newest = ARGV[2], num(ARGV[3]), num(ARGV[4]), ARGV[5] == '1'
 local _, jgen = gens()
 local ids = redis.call('LRANGE', jkey(jgen, 'ids', s), 0, -1)
@@ -243,7 +247,7 @@ return out
 `;
 
 /** sessionFields (read-only): HMGET of a session's hash and its journal tally. ARGV: prefix, session. Answers {taskIdNext, welloId2Next, clock, evicted, globalClock}. */
-export const SESSION_FIELDS = `${PRELUDE}
+export const SESSION_FIELDS = `${CORE}
 local s = ARGV[2]
 local gen, jgen = gens()
 local f = redis.call('HMGET', skey(gen, 'h', s), 'taskIdNext', 'welloId2Next', 'clock')
@@ -253,9 +257,10 @@ return { f[1] or '', f[2] or '', f[3] or '', redis.call('HGET', jkey(jgen, 'h', 
 /**
  * setState: a session's counters and own clock. ARGV: prefix, session, ttl,
  * taskIdNext ('' keep), welloId2Next ('' keep), clock ('' keep, '-' drop, else
- * ticks). The default session's clock is the global one (src/core/sessions.ts).
+ * ticks), now (unix seconds). The default session's clock is the global one
+ * (src/core/sessions.ts). Refreshes the session's EXPIREs.
  */
-export const SET_STATE = `${PRELUDE}
+export const SET_STATE = `${CORE}
 local s, ttl = ARGV[2], num(ARGV[3])
 local gen, jgen = gens()
 local h = skey(gen, 'h', s)
@@ -265,17 +270,17 @@ local clockKey, clockField = h, 'clock'
 if s == 'default' then clockKey = G end
 if ARGV[6] == '-' then redis.call('HDEL', clockKey, clockField)
 elseif ARGV[6] ~= '' then redis.call('HSET', clockKey, clockField, ARGV[6]) end
-redis.call('HSETNX', h, 'touched', 0)
-touch(gen, jgen, s, ttl, true)
+redis.call('HSET', h, 'touched', ARGV[7])
+if ttl > 0 then for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end end
 return 1
 `;
 
 /** clearJournal: ARGV prefix, session ('' all). A clear of one session keeps the others' entries; of all, bumps the journal generation. */
-export const CLEAR_JOURNAL = `${PRELUDE}
+export const CLEAR_JOURNAL = `${CORE}${CLEARED_EVENT}${CLEAR_SESSION_JOURNAL}
 local s = ARGV[2]
 local _, jgen = gens()
 if s == '' then
-  redis.call('UNLINK', B .. 'journal', B .. 'order')
+  redis.call('UNLINK', B .. 'journal')
   redis.call('HINCRBY', G, 'jgen', 1)
   redis.call('HSET', G, 'evicted', 0, 'bytes', 0)
   clearedEvent(nil)
@@ -292,11 +297,11 @@ return 1
  * journal id sequence (ids keep growing, as the memory journal's do) and the
  * issued tokens (the memory store keeps them too). ARGV: prefix, session ('' all).
  */
-export const RESET = `${PRELUDE}
+export const RESET = `${CORE}${REMOVE_FAULT}${CLEARED_EVENT}${CLEAR_SESSION_JOURNAL}
 local s = ARGV[2]
 local gen, jgen = gens()
 if s == '' then
-  redis.call('UNLINK', B .. 'journal', B .. 'order', B .. 'faults', B .. 'faults:left', B .. 'faults:session', B .. 'faults:order')
+  redis.call('UNLINK', B .. 'journal', B .. 'faults', B .. 'faults:left', B .. 'faults:session', B .. 'faults:order')
   redis.call('HINCRBY', G, 'gen', 1)
   redis.call('HINCRBY', G, 'jgen', 1)
   redis.call('HSET', G, 'evicted', 0, 'bytes', 0, 'tasksHeld', 0, 'tasksFull', 0)
@@ -331,7 +336,7 @@ return 1
 `;
 
 /** addFault: ARGV prefix, match JSON, fault JSON, times, session ('' none). Answers {id, version}. */
-export const ADD_FAULT = `${PRELUDE}
+export const ADD_FAULT = `${CORE}
 local id = redis.call('HINCRBY', G, 'faultSeq', 1)
 redis.call('HSET', B .. 'faults', id, '{"id":' .. id .. ',"match":' .. ARGV[2] .. ',"fault":' .. ARGV[3] .. '}')
 redis.call('HSET', B .. 'faults:left', id, ARGV[4])
@@ -341,14 +346,14 @@ return { id, redis.call('HINCRBY', G, 'faultsVersion', 1) }
 `;
 
 /** listFaults (read-only): {version, json, left, ...}, oldest first. ARGV: prefix. */
-export const LIST_FAULTS = `${PRELUDE}
+export const LIST_FAULTS = `${CORE}${FAULT_LIST}
 local out = { redis.call('HGET', G, 'faultsVersion') or '0' }
 for _, v in ipairs(faultList()) do out[#out + 1] = v end
 return out
 `;
 
 /** clearFaults: ARGV prefix, session ('' all). Answers the version. */
-export const CLEAR_FAULTS = `${PRELUDE}
+export const CLEAR_FAULTS = `${CORE}${REMOVE_FAULT}
 local s = ARGV[2]
 if s == '' then
   redis.call('DEL', B .. 'faults', B .. 'faults:left', B .. 'faults:session', B .. 'faults:order')
@@ -361,7 +366,7 @@ return redis.call('HINCRBY', G, 'faultsVersion', 1)
 `;
 
 /** rememberToken: ARGV prefix, token, login, max. The oldest token is forgotten past max, as the memory store's Map does. */
-export const REMEMBER_TOKEN = `${PRELUDE}
+export const REMEMBER_TOKEN = `${CORE}
 local T, O = B .. 'tokens', B .. 'tokens:order'
 if redis.call('HSET', T, ARGV[2], ARGV[3]) == 1 then
   redis.call('RPUSH', O, ARGV[2])
@@ -375,7 +380,7 @@ return 1
  * ARGV: prefix, session, api, task id, JSON, index key ('' none), limit, ttl.
  * Answers 1, or {'full'} (nothing changed).
  */
-export const PUT_TASK = `${PRELUDE}
+export const PUT_TASK = `${CORE}
 local s, api, id, json, key, limit, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], num(ARGV[7]), num(ARGV[8])
 local gen, jgen = gens()
 local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
@@ -405,7 +410,7 @@ return 1
 `;
 
 /** deleteTask: ARGV prefix, session, api, task id, limit. Answers the JSON removed, or false. */
-export const DELETE_TASK = `${PRELUDE}
+export const DELETE_TASK = `${CORE}
 local s, api, id, limit = ARGV[2], ARGV[3], ARGV[4], num(ARGV[5])
 local gen = gens()
 local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
@@ -425,7 +430,7 @@ return json
 `;
 
 /** taskRead (read-only): ARGV prefix, session, api, what ('get' id | 'values' | 'count' key | 'size'). */
-export const READ_TASKS = `${PRELUDE}
+export const READ_TASKS = `${CORE}
 local s, api, what = ARGV[2], ARGV[3], ARGV[4]
 local gen = gens()
 if what == 'get' then return redis.call('HGET', skey(gen, 't', s), api .. '|' .. ARGV[5]) end
@@ -441,7 +446,7 @@ return redis.call('HMGET', skey(gen, 't', s), unpack(fields))
 `;
 
 /** seedTasks: marks a session's table of one API as made; answers 1 the first time (the caller then puts the initial tasks), 0 after. */
-export const SEED_TASKS = `${PRELUDE}
+export const SEED_TASKS = `${CORE}
 local s, api, ttl = ARGV[2], ARGV[3], num(ARGV[4])
 local gen = gens()
 local tc = skey(gen, 'tc', s)

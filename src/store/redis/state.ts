@@ -86,7 +86,7 @@ export class RedisState {
   /** Sets a session's counters and clock (the default session's clock is the global one); makes the session. */
   async set(session: string, change: SessionStateChange): Promise<void> {
     const clock = change.clock === undefined ? '' : change.clock === null ? '-' : String(change.clock);
-    await script(this.#ctx, 'tsSetState', session, this.#ctx.ttl, counter(change.taskIdNext, 'taskIdNext'), counter(change.id2Next, 'id2Next'), clock);
+    await script(this.#ctx, 'tsSetState', session, this.#ctx.ttl, counter(change.taskIdNext, 'taskIdNext'), counter(change.id2Next, 'id2Next'), clock, Math.floor(Date.now() / 1000));
   }
 
   /** The global clock (--clock, or the default session's): a frozen instant, or undefined for real time. */
