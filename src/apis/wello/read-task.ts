@@ -141,7 +141,16 @@ function invalidUtf8(text: string): string | undefined {
 
 // Text in the root comes before a start tag (a start tag with text before it), or last,
 // before the root's end tag (`</task>`), after the last child's end.
-const TEXT_BEFORE_START = /[^ \t\r\n>][ \t\r\n]*<[^/!?]/;
+function textBeforeStartTag(text: string): boolean {
+  for (let lt = text.indexOf('<', 1); lt > 0; lt = text.indexOf('<', lt + 1)) {
+    const next = text.charCodeAt(lt + 1);
+    if (next === 0x2f || next === 0x21 || next === 0x3f) continue; // `</`, `<!`, `<?`
+    let i = lt - 1;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(--i));
+    if (i >= 0 && text.charCodeAt(i) !== 0x3e) return true;
+  }
+  return false;
+}
 
 function textBeforeLastEndTag(text: string): boolean {
   const lt = text.lastIndexOf('</');
@@ -160,7 +169,7 @@ function textBeforeLastEndTag(text: string): boolean {
 function mayHaveContentProblem(text: string, document: XmlElements): boolean {
   if (document.children.length === 0 || text.includes('<!') || text.lastIndexOf('<?') > 0) return true;
   if (document.children.some((child) => child.text === undefined)) return true;
-  return hasUndeclaredPrefix(document) || textBeforeLastEndTag(text) || TEXT_BEFORE_START.test(text);
+  return hasUndeclaredPrefix(document) || textBeforeLastEndTag(text) || textBeforeStartTag(text);
 }
 
 export interface XmlReadOptions {
