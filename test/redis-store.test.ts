@@ -13,6 +13,12 @@ import { FaultMirror, parseRedisUrl, RedisStore, type RedisStoreOptions, type Sh
 import { TaskLimitError } from '../src/store/task-table.js';
 import { RedisServer, skipWithoutRedis } from './redis-server.js';
 import type { CallView } from '../src/journal/matcher.js';
+import type { SharedStore } from '../src/store/shared-store.js';
+
+// The Redis store implements the proposed shared interface (a type check: this line fails to compile if it does not).
+export type RedisStoreIsShared = RedisStore extends SharedStore ? true : never;
+const isShared: RedisStoreIsShared = true;
+void isShared;
 
 const GUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -216,6 +222,12 @@ describe('RedisStore: N replicas on one Redis', { skip: skipWithoutRedis }, () =
     const ids = outcomes.flatMap((o) => (o.result.kind === 'ok' && o.result.welloId2 !== undefined ? [o.result.welloId2] : []));
     assert.deepEqual(ids.sort((a, b) => a - b), Array.from({ length: 28 }, (_, i) => i + 1));
     assert.deepEqual(await stores[1]!.faults.list(), []);
+    // beginCall: the same through the store's own mirror, answering the fault the call gets.
+    await stores[2]!.faults.add({ match: { session: 'f' }, fault: { delayMs: 5 } });
+    const delayed = await stores[0]!.beginCall('f', viewOf('f'), () => ({ welloId2: 1 }));
+    assert.deepEqual(delayed, { kind: 'ok', onlyofficeTaskId: undefined, welloId2: 29, guidDraw: undefined, tokenDraw: undefined, clock: undefined, fault: { delayMs: 5 } });
+    const plain = await stores[1]!.beginCall('f', viewOf('f'), () => ({ welloId2: 1 }));
+    assert.equal(plain.kind === 'ok' && plain.fault, undefined);
     // Another session's call never matches it.
     await stores[0]!.faults.add({ match: { session: 'f' }, fault: { empty: true } });
     assert.equal((await stores[2]!.beginMatched('other', viewOf('other'), mirrors[2]!, needs)).fault, undefined);
@@ -227,7 +239,7 @@ describe('RedisStore: N replicas on one Redis', { skip: skipWithoutRedis }, () =
     assert.equal(stale.kind, 'stale');
     assert.ok(stale.kind === 'stale' && stale.faultsVersion > seen);
     assert.deepEqual(stale.kind === 'stale' && stale.faults.map((f) => f.id), [added.id - 1, added.id]);
-    assert.equal((await stores[0]!.state.get('f')).id2Next, 29);
+    assert.equal((await stores[0]!.state.get('f')).id2Next, 31);
     assert.equal((await stores[0]!.faults.list('f')).length, 1);
     await stores[2]!.faults.clear('f');
     assert.deepEqual((await stores[0]!.faults.list()).map((f) => f.id), [added.id]);

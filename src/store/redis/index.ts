@@ -7,10 +7,11 @@ import type { Redis } from 'ioredis';
 import type { Ticks } from '../../core/ticks.js';
 import type { Fault } from '../../generated/admin/fault.js';
 import type { CallView } from '../../journal/matcher.js';
+import type { BeginResult as ProposedBeginResult } from '../shared-store.js';
 import { DEFAULT_MAX_TASKS, type StoredTask } from '../task-table.js';
 import { type ConnectOptions, guarded, openClient, parseRedisUrl, type RedisTarget, StoreUnavailableError } from './connect.js';
 import { type ScriptedRedis, script, type StoreContext } from './context.js';
-import { type FaultMirror, parseFaultList, RedisFaults, type SharedFault } from './faults.js';
+import { FaultMirror, parseFaultList, RedisFaults, type SharedFault } from './faults.js';
 import { type JournalLimits, RedisJournal } from './journal.js';
 import { type CounterBases, RedisState, RedisTokens } from './state.js';
 import { RedisTaskTable, type SharedTaskKind } from './tasks.js';
@@ -204,6 +205,20 @@ export class RedisStore {
       return { result, fault: undefined };
     }
     throw new StoreUnavailableError(`the fault queue changed ${MAX_STALE_RETRIES + 1} times while one call was matched`);
+  }
+
+  /** This replica's copy of the fault queue, for beginCall. */
+  readonly faultMirror = new FaultMirror();
+
+  /**
+   * beginMatched with this store's own mirror, answering as src/store/shared-store.ts proposes: the ids and
+   * draws taken, the call's clock, and the fault it gets.
+   */
+  async beginCall(session: string, call: CallView, needs: (fault: Fault | undefined) => BeginNeeds): Promise<ProposedBeginResult> {
+    const { result, fault } = await this.beginMatched(session, call, this.faultMirror, needs);
+    if (result.kind === 'full') return result;
+    const { onlyofficeTaskId, welloId2, guidDraw, tokenDraw, clock } = result;
+    return { kind: 'ok', onlyofficeTaskId, welloId2, guidDraw, tokenDraw, clock, fault };
   }
 
   /** The tasks a session created on one API. */
