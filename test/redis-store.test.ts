@@ -274,6 +274,11 @@ describe('RedisStore: N replicas on one Redis', { skip: skipWithoutRedis }, () =
     assert.equal((await b!.state.get('c')).clock, undefined);
     const follows = await b!.begin('c', {}, { seen: 0 });
     assert.equal(follows.kind === 'ok' && follows.clock, 638_800_000_000_000_000n);
+    // Counters past 1e14 stay whole numbers (Lua would print them in exponent form).
+    await a!.state.set('big', { id2Next: 4_000_000_000_000_000 });
+    const big = await b!.begin('big', { welloId2: 1 }, { seen: 0 });
+    assert.equal(big.kind === 'ok' && big.welloId2, 4_000_000_000_000_000);
+    assert.equal((await a!.state.get('big')).id2Next, 4_000_000_000_000_001);
     await a!.state.setGlobalClock(undefined);
     const real = await b!.begin('c', {}, { seen: 0 });
     assert.equal(real.kind === 'ok' && real.clock, undefined);

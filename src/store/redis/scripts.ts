@@ -48,6 +48,8 @@ local B = ARGV[1]
 local G = KEYS[1]
 -- (Redis reads "-0" as no integer: a negated count is written 0 - n.)
 local function num(v) return tonumber(v) or 0 end
+-- Whole numbers written as digits: Lua 5.1 prints 1e14 and above in exponent form.
+local function int(v) return string.format('%d', v) end
 local function gens()
   local g = redis.call('HMGET', G, 'gen', 'jgen')
   return g[1] or '0', g[2] or '0'
@@ -119,9 +121,9 @@ end
 `;
 
 /**
- * begin: everything a validated call takes, in one round trip, in four
+ * begin: everything a validated call takes, in one round trip, in three
  * commands when nothing is stale (HMGET of the globals, HMGET of the session,
- * one HINCRBY per counter asked for).
+ * one HSET of the counters it advanced).
  * ARGV: prefix, session, ttl, faultsVersionSeen, candidateFaultId ('' none),
  * nTaskId, nId2, nGuid, nToken, taskIdBase, id2Base, roomApi ('' none),
  * taskLimit, now (unix seconds, for the TTL refresh).
@@ -153,25 +155,33 @@ if candidate ~= '' then
   end
 end
 local h = skey(gen, 'h', s)
-local f = redis.call('HMGET', h, 'taskIdNext', 'welloId2Next', 'touched', 'clock')
--- A counter not set yet starts at its base: the first HINCRBY adds base + n to nothing.
-local function take(field, n, current, base)
+local f = redis.call('HMGET', h, 'taskIdNext', 'welloId2Next', 'guidDraws', 'tokenDraws', 'touched', 'clock')
+-- Read, then one HSET of what changed: the script is atomic, so this is HINCRBY's effect in one command.
+-- A counter not set yet starts at its base.
+local set = {}
+local function take(i, field, n, base)
   if n <= 0 then return 0 end
-  if current then return redis.call('HINCRBY', h, field, n) - n end
-  redis.call('HINCRBY', h, field, base + n)
-  return base
+  local first = tonumber(f[i]) or base
+  set[#set + 1] = field
+  set[#set + 1] = int(first + n)
+  return first
 end
-local taskId = take('taskIdNext', num(ARGV[6]), f[1], num(ARGV[10]))
-local id2 = take('welloId2Next', num(ARGV[7]), f[2], num(ARGV[11]))
-local guid = take('guidDraws', num(ARGV[8]), true, 0)
-local token = take('tokenDraws', num(ARGV[9]), true, 0)
+local taskId = take(1, 'taskIdNext', num(ARGV[6]), num(ARGV[10]))
+local id2 = take(2, 'welloId2Next', num(ARGV[7]), num(ARGV[11]))
+local guid = take(3, 'guidDraws', num(ARGV[8]), 0)
+local token = take(4, 'tokenDraws', num(ARGV[9]), 0)
 -- The session's EXPIREs are refreshed when the last refresh is older than a hundredth of the TTL.
 local now = num(ARGV[14])
-if ttl > 0 and now - num(f[3]) >= math.max(1, math.floor(ttl / 100)) then
-  redis.call('HSET', h, 'touched', now)
+local refresh = ttl > 0 and now - num(f[5]) >= math.max(1, math.floor(ttl / 100))
+if refresh then
+  set[#set + 1] = 'touched'
+  set[#set + 1] = now
+end
+if #set > 0 then redis.call('HSET', h, unpack(set)) end
+if refresh then
   for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
 end
-return { 'ok', taskId, id2, guid, token, f[4] or g[4] or '', version, claimed, exhausted }
+return { 'ok', taskId, id2, guid, token, f[6] or g[4] or '', version, claimed, exhausted }
 `;
 
 /**
@@ -189,21 +199,22 @@ return { 'ok', taskId, id2, guid, token, f[4] or g[4] or '', version, claimed, e
  */
 export const RECORD = `${CORE}
 local s, bytes, limit, maxBytes, ttl = ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6])
-local _, jgen = gens()
+local g = redis.call('HMGET', G, 'jgen', 'seq', 'bytes', 'evicted')
+local jgen = g[1] or '0'
+local id = int(num(g[2]) + 1)
 local J = B .. 'journal'
-local id = redis.call('HINCRBY', G, 'seq', 1)
 redis.call('XADD', J, id .. '-0', 's', s, 'b', bytes)
 local ids = jkey(jgen, 'ids', s)
 if redis.call('RPUSH', ids, id) == 1 and ttl > 0 then redis.call('EXPIRE', ids, ttl) end
-local total = redis.call('HINCRBY', G, 'bytes', #bytes)
+local total = num(g[3]) + #bytes
 local held = redis.call('XLEN', J)
-local evicted, freed = 0, 0
-while held > limit or (maxBytes > 0 and total - freed > maxBytes and held > 1) do
+local evicted = 0
+while held > limit or (maxBytes > 0 and total > maxBytes and held > 1) do
   local e = redis.call('XRANGE', J, '-', '+', 'COUNT', 1)[1]
   if not e then break end
-  local oid, os, osize = string.sub(e[1], 1, -3), e[2][2], #e[2][4]
+  local oid, os = string.sub(e[1], 1, -3), e[2][2]
   redis.call('XDEL', J, e[1])
-  held, evicted, freed = held - 1, evicted + 1, freed + osize
+  held, evicted, total = held - 1, evicted + 1, total - #e[2][4]
   local oids = jkey(jgen, 'ids', os)
   local head = redis.call('LPOP', oids)
   if head == oid then
@@ -213,11 +224,9 @@ while held > limit or (maxBytes > 0 and total - freed > maxBytes and held > 1) d
     redis.call('LPUSH', oids, head)
   end
 end
-if evicted > 0 then
-  redis.call('HINCRBY', G, 'bytes', 0 - freed)
-  redis.call('HINCRBY', G, 'evicted', evicted)
-end
-return id
+-- Read once, written once: the globals change in one HSET (the script is atomic).
+redis.call('HSET', G, 'seq', id, 'bytes', int(total), 'evicted', int(num(g[4]) + evicted))
+return tonumber(id)
 `;
 
 /**
