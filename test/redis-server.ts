@@ -65,6 +65,10 @@ export class RedisServer {
     child.stdout!.on('data', (data) => (this.#output += data.toString()));
     child.stderr!.on('data', (data) => (this.#output += data.toString()));
     this.#process = child;
+    // A test process that dies without its after() hooks must not leave the server running.
+    const orphan = () => child.kill('SIGKILL');
+    process.once('exit', orphan);
+    child.once('exit', () => process.removeListener('exit', orphan));
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${this.#output.slice(-2000)}`))));
     exited.catch(() => {});
     await Promise.race([waitForPing(this.socket, 10_000), exited]);
@@ -75,9 +79,20 @@ export class RedisServer {
     const child = this.#process;
     this.#process = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // A stopped process takes no SIGTERM; SIGCONT lets it act on the signal.
+    if (signal !== 'SIGKILL') process.kill(child.pid!, 'SIGCONT');
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     process.kill(child.pid!, signal);
     await exited;
+  }
+
+  /** Freezes the server (SIGSTOP): the socket stays open and nothing answers, as a hung Redis. */
+  pause(): void {
+    if (this.#process?.pid) process.kill(this.#process.pid, 'SIGSTOP');
+  }
+
+  resume(): void {
+    if (this.#process?.pid) process.kill(this.#process.pid, 'SIGCONT');
   }
 
   /** Stops the server and removes its temp dir. */
