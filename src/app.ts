@@ -29,6 +29,7 @@ function toCoreRequest(req: Request): CoreRequest {
     method: req.method,
     path: req.path,
     query: q < 0 ? {} : parseQuery(req.originalUrl.slice(q + 1)),
+    rawQuery: q < 0 ? '' : req.originalUrl.slice(q + 1),
     headers: req.headers,
     body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
   };

@@ -67,7 +67,7 @@ function createRouter(stub: Stub, app: Express, limit: number): RequestListener 
       let result: StubResult | undefined;
       try {
         result = stub.handle(
-          { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), headers: req.headers, body },
+          { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body },
           tooLarge ? { bodyTooLarge: true } : undefined,
         );
       } catch (error) {

@@ -9,7 +9,13 @@ export interface CoreRequest {
   method: string;
   /** The path without the query string, percent-decoding left to the router. */
   path: string;
+  /** The query string's names and values, the first value of a name given twice. */
   query: Record<string, string>;
+  /**
+   * The query string as sent (without the `?`), when the adapter has it: for an API that reads every value of a
+   * repeated name, or a name without `=`, as its real server does (ONLYOFFICE's HttpValueCollection).
+   */
+  rawQuery?: string;
   headers: RequestHeaders;
   /** The raw body bytes (empty when there was none). */
   body: Buffer;

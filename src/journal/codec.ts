@@ -61,6 +61,9 @@ export function encodeEntry(w: ByteWriter, fields: EntryFields): void {
   w.i64(fields.time);
   w.f64(fields.durationMs);
   writePairs(w, request.query);
+  // The raw query string, when the adapter kept it (a check made later reads repeated names as the answer did).
+  w.u8(request.rawQuery === undefined ? 0 : 1);
+  if (request.rawQuery !== undefined) w.str(request.rawQuery);
   writeRequestHeaders(w, request.headers);
   w.raw(request.body);
   writePairs(w, result.response.headers);
@@ -88,7 +91,9 @@ function readHead(r: ByteReader) {
   const summary = readSummary(r);
   const time = r.i64();
   const durationMs = r.f64();
-  const request: CoreRequest = { method: summary.method, path: summary.path, query: readPairs(r), headers: readRequestHeaders(r), body: r.raw() };
+  const query = readPairs(r);
+  const rawQuery = r.u8() === 1 ? r.str() : undefined;
+  const request: CoreRequest = { method: summary.method, path: summary.path, query, ...(rawQuery === undefined ? {} : { rawQuery }), headers: readRequestHeaders(r), body: r.raw() };
   return { flags, summary, time, durationMs, request };
 }
 

@@ -2,6 +2,7 @@
 // generic SmartList does with a list the method did not page itself (ASC.Api/Collections/CompiledSmartList.cs,
 // SmartList.cs; ApiSmartListResponceFilter.cs), and the envelope numbers ApiHttpHandlerBase.PostProcessResponse
 // writes (docs/fidelity.md, ONLYOFFICE: Read-back and lifecycle routes).
+import { type QueryInput, requestValue } from './query-string.js';
 
 /** `ItemsPerPage` of the portal's API configuration (web.autofac.config maxPage): the cap and the default of `count`. */
 export const ITEMS_PER_PAGE = 1000;
@@ -16,28 +17,6 @@ export interface ListContext {
   descending: boolean;
   /** `FilterValue`: the first value (of `filterValue[]`, else `filterValue` split on commas). */
   filterValue: string | undefined;
-}
-
-/** A query value under this name in any letter case (a NameValueCollection). */
-function queryValue(query: Readonly<Record<string, string>>, name: string): string | undefined {
-  if (Object.hasOwn(query, name)) return query[name];
-  const lower = name.toLowerCase();
-  for (const key in query) if (key.toLowerCase() === lower) return query[key];
-  return undefined;
-}
-
-/** ApiContext.GetRequestArray: `name[]` first; a single non-empty value is split on commas. From the query string only. */
-function requestArray(query: Readonly<Record<string, string>>, name: string): string[] | undefined {
-  const bracketed = queryValue(query, `${name}[]`);
-  if (bracketed !== undefined) return [bracketed];
-  const value = queryValue(query, name);
-  if (value === undefined) return undefined;
-  return value === '' ? [value] : value.split(',');
-}
-
-/** ApiContext.GetRequestValue: the first of GetRequestArray. */
-function requestValue(query: Readonly<Record<string, string>>, name: string): string | undefined {
-  return requestArray(query, name)?.[0];
 }
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -60,7 +39,7 @@ function parseInt64(text: string): bigint | undefined {
   return value <= INT64_MAX && value >= -INT64_MAX - 1n ? value : undefined;
 }
 
-export function listContext(query: Readonly<Record<string, string>>): ListContext {
+export function listContext(query: QueryInput): ListContext {
   const count = requestValue(query, 'count');
   const parsedCount = count ? parseUInt64(count) : undefined;
   const specifiedCount = parsedCount === undefined ? ITEMS_PER_PAGE : Number(parsedCount < BigInt(ITEMS_PER_PAGE) ? parsedCount : BigInt(ITEMS_PER_PAGE));

@@ -59,7 +59,7 @@ function bindOne(values: string[], schema: JsonSchema): { ok: true; value: Value
  * followed by a header's name (HttpRequest.FillInServerVariablesCollection),
  * and no parameter of CreateTask has such a name. Otherwise the default.
  */
-export function bindParameters(schema: JsonSchema, body: Collected, query: Record<string, string>, cookieHeader?: string): Bound {
+export function bindParameters(schema: JsonSchema, body: Collected, query: Collected | Readonly<Record<string, string>>, cookieHeader?: string): Bound {
   const collected = collectRequest(query, body);
   const values: Bound['values'] = {};
   const failures: Bound['failures'] = [];

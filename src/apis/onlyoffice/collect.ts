@@ -20,15 +20,28 @@ export function add(collected: Collected, name: string, value: string): void {
   else collected.set(key, [value]);
 }
 
-/** The query string's values, then the body's (GetRequestParams: `collection.Add(request.QueryString)` first). */
-export function collectRequest(query: Record<string, string>, body: Collected): Collected {
-  let empty = true;
-  for (const name in query) if (Object.hasOwn(query, name)) empty = false;
-  if (empty) return body;
+/**
+ * The query string's values, then the body's (GetRequestParams: `collection.Add(request.QueryString)` first). The
+ * query is every value of each name (query-string.ts), or one value per name where only that is known.
+ */
+export function collectRequest(query: Collected | Readonly<Record<string, string>>, body: Collected): Collected {
+  const pairs = query instanceof Map ? query : undefined;
+  if (pairs ? pairs.size === 0 : isEmpty(query as Record<string, string>)) return body;
   const collected: Collected = new Map();
-  for (const name in query) if (Object.hasOwn(query, name)) add(collected, name, query[name]!);
+  addQuery(collected, query);
   for (const [key, values] of body) for (const value of values) add(collected, key, value);
   return collected;
+}
+
+/** Adds the query's values to a collection, in order. */
+export function addQuery(collected: Collected, query: Collected | Readonly<Record<string, string>>): void {
+  if (query instanceof Map) for (const [key, values] of query) for (const value of values) add(collected, key, value);
+  else for (const name in query) if (Object.hasOwn(query, name)) add(collected, name, query[name]!);
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const name in record) if (Object.hasOwn(record, name)) return false;
+  return true;
 }
 
 // ---- Json.NET's reader: which strings become dates (DateTimeUtils.TryParseDateTime) ----

@@ -18,6 +18,7 @@ import { createTask } from './create-task.js';
 import { errorResponse, forcedErrorResponse, JSON_MAX_DEPTH, OnlyofficeError, type ResponseFormat, unauthorizedResponse, XML_MAX_DEPTH } from './errors.js';
 import { createPortal, type PortalUser } from './portal.js';
 import { fieldsKey, projectResponse, requestedFields } from './response-fields.js';
+import { queryValues } from './query-string.js';
 import { renderXmlResult, XML_UTF8 } from './xml.js';
 import { bindingCookie, bindLifecycle, createLifecycle, LIFECYCLE_OPERATIONS, type LifecycleOperation, type LifecycleRoute, matchLifecycleRoute } from './lifecycle.js';
 import { TaskLimitError } from '../../store/task-table.js';
@@ -149,7 +150,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
    */
   function created(operation: PostOperation, response: Record<string, unknown>, format: ResponseFormat, req: CoreRequest): CoreResponse {
     const body = { count: 1, status: 0, statusCode: 201, response };
-    const fields = requestedFields(req.query);
+    const fields = requestedFields(queryValues(req));
     const { shape, write } = fields ? projection(operation, fields) : { shape: shapes[operation], write: writers[operation] };
     return format === 'xml'
       ? { status: 201, headers: { 'content-type': XML_UTF8 }, body: renderXmlResult(renderByShape(shape, body)) }
@@ -164,7 +165,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       const schema = lifecycle.schema(call.route.operation);
       if (!schema) return { valid: true, errors: [] };
       try {
-        bound ??= bindLifecycle(schema, call.route, req.query, readFields(req), bindingCookie(req));
+        bound ??= bindLifecycle(schema, call.route, queryValues(req), readFields(req), bindingCookie(req));
       } catch (error) {
         if (error instanceof BodyError || error instanceof OnlyofficeError) return { valid: false, errors: [{ path: '', message: error.message }] };
         throw error;
@@ -174,7 +175,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     if (!bound) {
       // Not bound while answering (a 401, an unreadable or too large body): bind now, for the record only.
       try {
-        bound = bindParameters(schemas[call.operation as PostOperation], readFields(req), req.query, header(req.headers, 'cookie'));
+        bound = bindParameters(schemas[call.operation as PostOperation], readFields(req), queryValues(req), header(req.headers, 'cookie'));
       } catch (error) {
         if (error instanceof BodyError || error instanceof OnlyofficeError) return { valid: false, errors: [{ path: '', message: error.message }] };
         throw error;
@@ -202,7 +203,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     const session = ctx.sessions.get(sessionName(req.headers[SESSION_HEADER]));
     const now = ctx.clock.now();
     if (call.operation === 'authenticate') {
-      const bound = (call.bound = bindParameters(schemas.authenticate, readFields(req), req.query, header(req.headers, 'cookie')));
+      const bound = (call.bound = bindParameters(schemas.authenticate, readFields(req), queryValues(req), header(req.headers, 'cookie')));
       const { response, issued } = authenticate(portal, tokenSchema, { bound, session, now });
       tokens.remember(issued.token, issued.login);
       call.issued.token = issued.token;
@@ -212,10 +213,10 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
     if (caller === 'unauthorized') return unauthorizedResponse(undefined);
     if ('failedBasic' in caller) return unauthorizedResponse(portal.host);
     if (call.route) {
-      const bound = (call.bound = bindLifecycle(lifecycle.schema(call.route.operation), call.route, req.query, readFields(req), bindingCookie(req)));
+      const bound = (call.bound = bindLifecycle(lifecycle.schema(call.route.operation), call.route, queryValues(req), readFields(req), bindingCookie(req)));
       return lifecycle.run({ route: call.route, bound, session, caller, now, issued: call.issued }, req, format);
     }
-    const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), req.query, header(req.headers, 'cookie')));
+    const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), queryValues(req), header(req.headers, 'cookie')));
     const tasks = lifecycle.tasksOf(session);
     const task = createTask(portal, {
       bound,

@@ -12,7 +12,8 @@ import { type TaskTable, TaskLimitError } from '../../store/task-table.js';
 import { listContext } from './api-context.js';
 import { type Bound, bindParameters } from './binder.js';
 import { getCategory, listCategories } from './categories.js';
-import { add, type Collected } from './collect.js';
+import { add, addQuery, type Collected } from './collect.js';
+import { queryValues } from './query-string.js';
 import { setTaskClosed } from './close-task.js';
 import { deleteTask } from './delete-task.js';
 import type { ResponseFormat } from './errors.js';
@@ -90,11 +91,11 @@ const NO_PARAMETERS: Bound = { values: {}, failures: [] };
  * ApiArgumentBuilder.GetRequestParams: the route's values first, then the query string, then the body, in one
  * collection whose first value wins; so the route's taskid beats a taskid in the query or the body.
  */
-export function bindLifecycle(schema: JsonSchema | undefined, route: LifecycleRoute, query: Record<string, string>, body: Collected, cookie: string | undefined): Bound {
+export function bindLifecycle(schema: JsonSchema | undefined, route: LifecycleRoute, query: Collected | Readonly<Record<string, string>>, body: Collected, cookie: string | undefined): Bound {
   if (!schema) return NO_PARAMETERS;
   const collected: Collected = new Map();
   for (const name in route.values) add(collected, name, route.values[name]!);
-  for (const name in query) if (Object.hasOwn(query, name)) add(collected, name, query[name]!);
+  addQuery(collected, query);
   for (const [key, values] of body) for (const value of values) add(collected, key, value);
   return bindParameters(schema, collected, {}, cookie);
 }
@@ -155,7 +156,7 @@ export function createLifecycle(ctx: StubContext, portal: Portal): Lifecycle {
 
   /** The envelope with its response, 200, in JSON or XML; `?fields=` trims the response object, or each item of a list. */
   function answer(writer: Writer, item: Shape, body: Record<string, unknown>, req: CoreRequest, format: ResponseFormat): CoreResponse {
-    const fields = requestedFields(req.query);
+    const fields = requestedFields(queryValues(req));
     const list = Array.isArray(body.response);
     const itemShape = trimmed(item, fields);
     const response = list ? (body.response as Record<string, unknown>[]).map((r) => renderByShape(itemShape, r)) : body.response;
@@ -190,7 +191,7 @@ export function createLifecycle(ctx: StubContext, portal: Portal): Lifecycle {
       const tasks = lifecycle.tasksOf(session);
       const held = (categoryId: number) => tasks.countIn(categoryId);
       // startIndex is echoed on every answer (ApiHttpHandler.DoProcess sets it before the method runs).
-      const startIndex = listContext(req.query).startIndex;
+      const startIndex = listContext(queryValues(req)).startIndex;
       const one = (response: Record<string, unknown>) => answer(single, taskShape, { count: 1, startIndex, response }, req, format);
       switch (route.operation) {
         case 'getTask':
@@ -206,7 +207,7 @@ export function createLifecycle(ctx: StubContext, portal: Portal): Lifecycle {
         case 'listTasks': {
           const listed = listTasks(portal, lookups, {
             bound,
-            ctx: listContext(req.query),
+            ctx: listContext(queryValues(req)),
             tasks: tasks.values(),
             wrap: (task) => toTaskListWrapper(portal, task, baseCategory),
             wrapperKeys,
@@ -217,7 +218,7 @@ export function createLifecycle(ctx: StubContext, portal: Portal): Lifecycle {
         case 'getCategory':
           return answer(oneCategory, categoryShape, { count: 1, startIndex, response: getCategory(portal, bound, held) }, req, format);
         case 'listCategories': {
-          const { items, ...numbers } = listCategories(fixtures.categories, listContext(req.query), held);
+          const { items, ...numbers } = listCategories(fixtures.categories, listContext(queryValues(req)), held);
           return answer(categoryList, categoryShape, { ...numbers, response: items }, req, format);
         }
       }

@@ -1,24 +1,16 @@
 // ?fields=: the answer's members trimmed to those named (docs/fidelity.md, ONLYOFFICE: Envelope).
 import type { Shape } from '../../core/render.js';
+import { type QueryInput, requestArray } from './query-string.js';
 
 /**
  * The names asked for, as ApiContext's constructor reads them (ASC.Api/Impl/ApiContext.cs,
- * `Fields = GetRequestArray("fields")`): from the query string only; `fields[]` before `fields`; a single
- * value is split on commas, with no trimming, unless it is empty (then it is the one name ""). The names
- * are looked up as a NameValueCollection does, in any letter case. Undefined when there is no filter.
+ * `Fields = GetRequestArray("fields")`): from the query string only; every `fields[]` before `fields`; a
+ * single value is split on commas, with no trimming, unless it is empty (then it is the one name ""); several
+ * values are the names as they are. The names are looked up as a NameValueCollection does, in any letter case.
+ * Undefined when there is no filter.
  */
-export function requestedFields(query: Readonly<Record<string, string>>): readonly string[] | undefined {
-  const bracketed = queryValue(query, 'fields[]');
-  if (bracketed !== undefined) return [bracketed];
-  const value = queryValue(query, 'fields');
-  if (value === undefined) return undefined;
-  return value === '' ? [''] : value.split(',');
-}
-
-function queryValue(query: Readonly<Record<string, string>>, name: string): string | undefined {
-  if (Object.hasOwn(query, name)) return query[name];
-  for (const key in query) if (key.toLowerCase() === name) return query[key];
-  return undefined;
+export function requestedFields(query: QueryInput): readonly string[] | undefined {
+  return requestArray(query, 'fields');
 }
 
 /**
