@@ -40,6 +40,13 @@ describe('taskstub validate <onlyoffice|wello> <file>', () => {
     assert.deepEqual(validateRequestBody('wello', '<task><remark>r</remark></task>'), [{ path: '/subject', message: 'The subject field is required.' }]);
   });
 
+  it('a Wello XML value that does not convert is the body\'s error, the only one: XmlMediaTypeFormatter.ReadFromStream logs it under task alone', () => {
+    // The JSON body above gives /due_date and /subject; the same values in XML give one error for the whole body.
+    assert.deepEqual(validateRequestBody('wello', '<task><due_date>soon</due_date><subject></subject></task>'), [
+      { path: '', message: "There was an error deserializing the object of type task. The value 'soon' cannot be parsed as the type 'DateTime'." },
+    ]);
+  });
+
   it('exits 0 for a good body and 1 for a bad one, printing the errors (JSON and XML files)', async () => {
     const good = await runCli(['validate', 'wello', file('task.xml', welloSeedXml())]);
     assert.equal(good.code, 0);

@@ -1,7 +1,8 @@
 // Reads the body into task values: JSON as Json.NET would, XML as
 // DataContractSerializer reads the seed's contract (src/apis/wello/data-contract.ts:
-// root `task` in the empty namespace, members in alphabetical order, i:nil for nulls). Values that do not convert become
-// model errors, under "task.<field>" (docs/fidelity.md, Wello: Validation errors).
+// root `task` in the empty namespace, members in alphabetical order, i:nil for nulls). JSON values that do not convert
+// become model errors under "task.<field>"; in XML the first one ends ReadObject, and XmlMediaTypeFormatter.ReadFromStream
+// logs that exception under the parameter alone, "task" (docs/fidelity.md, Wello: Validation errors).
 import { BodyError, jsonNesting, NestingError, parseXmlElements, type XmlElements } from '../../core/body.js';
 import { contractOrder, type DataContract, errorDeserializing, hasUndeclaredPrefix, readDataContract, type SkippedMember } from './data-contract.js';
 import { firstContentProblem } from './xml-content.js';
@@ -114,6 +115,9 @@ function xmlTooDeep({ limit, line, position }: NestingError): string {
     `This quota may be increased by changing the MaxDepth property on the XmlDictionaryReaderQuotas object used when creating the XML reader. Line ${line}, position ${position}.`
   );
 }
+
+/** The type names XmlConverter and XmlReaderDelegator put in SR.XmlInvalidConversion, by field kind. */
+const XML_TYPE_NAMES: Record<Field['kind'], string> = { guid: 'Guid', date: 'DateTime', integer: 'Int32', boolean: 'Boolean', string: 'String' };
 
 const contracts = new WeakMap<readonly Field[], { contract: DataContract; byName: Map<string, Field> }>();
 
@@ -228,9 +232,13 @@ export function readXmlTask(text: string, fields: readonly Field[], options: Xml
     }
     const bad = options.invalidUtf8 && content.text !== undefined ? invalidUtf8(content.text) : undefined;
     if (bad) return failed(bad);
-    const converted = content.text === undefined ? { ok: false as const, message: `The value '' cannot be parsed as the type '${field.kind}'.` } : convertXmlText(field, content.text);
-    // The serializer stops at its first error: one model error, no values.
-    if (!converted.ok) return { values: new Map(), modelState: [[modelKey(name), converted.message]], parsed: false };
+    const converted = content.text === undefined ? { ok: false as const, message: `The value '' cannot be parsed as the type '${XML_TYPE_NAMES[field.kind]}'.` } : convertXmlText(field, content.text);
+    // XmlConverter's XmlException (SR.XmlInvalidConversion) ends ReadObject, which wraps it in SR.ErrorDeserializing
+    // (ReadObjectHandleExceptions); XmlMediaTypeFormatter.ReadFromStream catches it and calls
+    // formatterLogger.LogError(String.Empty, e), which ModelStateFormatterLogger files under ConcatenateKeys("task", ""):
+    // `task`, not the member. The model is then null, so DefaultBodyModelValidator walks no properties: no
+    // [Required] or [MaxLength] errors join it. One model error, no values.
+    if (!converted.ok) return failed(errorDeserializing(converted.message));
     values.set(name, converted.value);
   }
   if (stopMessage) return failed(stopMessage);
