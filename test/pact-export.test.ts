@@ -91,7 +91,9 @@ describe('POST /__admin/provider-states', () => {
     ['an unknown top-level key', { state: 's', parms: {} }, /parms/],
     ['a body that is not an object', [1, 2], /object/],
     ['a clock that is no time', { state: 's', params: { clock: 'soon' } }, /clock/],
-    ['tasks that should exist (not supported yet)', { state: 's', params: { tasks: [{ subject: 'x' }] } }, /params\.tasks.*not supported yet/],
+    ['tasks as a list, not per API', { state: 's', params: { tasks: [{ subject: 'x' }] } }, /tasks/],
+    ['tasks of an API taskstub does not serve', { state: 's', params: { tasks: { jira: [] } } }, /jira/],
+    ['ONLYOFFICE task ids out of order', { state: 's', params: { tasks: { onlyoffice: [{ ...TASK, id: 5 }, { ...TASK, id: 5 }] } } }, /onlyoffice\[1\]\.id \(5\) must be greater/],
   ] as const) {
     it(`${what}: 400 problem+json, and the session is left as it was`, async () => {
       const app = agent();
@@ -103,6 +105,74 @@ describe('POST /__admin/provider-states', () => {
       assert.equal((await app.get('/__admin/requests')).body.total, 1);
     });
   }
+
+  it('params.tasks: each created through its API (checked and filled as a real create), the journal cleared, the counters advanced; the answer names the ids', async () => {
+    const app = agent();
+    await wello(app, { subject: 'before' }).expect(201);
+    const res = await app.post('/__admin/provider-states').send({
+      state: 'two tasks exist',
+      params: { clock: '2030-01-01T08:00:00Z', tasks: { onlyoffice: [TASK, { ...TASK, title: 'Second', categoryId: 2 }], wello: [{ subject: 'Printer jammed', customer_reference: 'T-1' }] } },
+    });
+    assert.equal(res.status, 200, res.text);
+    const { tasks, onlyofficeTaskId, onlyofficeTaskId2, welloTaskId, taskIdNext, id2Next } = res.body;
+    assert.deepEqual([tasks.onlyoffice, onlyofficeTaskId, onlyofficeTaskId2, taskIdNext, id2Next], [[1, 2], 1, 2, 3, 2]);
+    assert.deepEqual(tasks.wello, [welloTaskId]);
+    assert.match(welloTaskId, /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    // Only the verifier's traffic is recorded: the setup's creates are not in the journal.
+    assert.equal((await app.get('/__admin/requests')).body.total, 0);
+    // Filled by the server as a real create: the session's clock, the caller's contact, the default status.
+    const read = await app.get(`/api/Task(${welloTaskId})`).set('Authorization', WELLO_BASIC).expect(200);
+    assert.deepEqual([read.body.subject, read.body.customer_reference, read.body.id2, read.body.archived, read.body.contact_id], ['Printer jammed', 'T-1', 1, false, '4c11664c-c6df-4e35-beb3-0290ddc7b6d7']);
+    assert.match(read.body.date_create, /^2030-01-01T08:00:00/);
+    const second = await app.get('/api/2.0/crm/task/2').set('Authorization', 'tok').expect(200);
+    assert.deepEqual([second.body.response.title, second.body.response.category.id, second.body.response.created], ['Second', 2, '2030-01-01T08:00:00.0000000Z']);
+    // The next creates take the next ids.
+    assert.equal((await wello(app, { subject: 'next' }).expect(201)).body.id2, 2);
+  });
+
+  it('params.tasks: an ONLYOFFICE id pins the counter, isClosed closes it, a Wello id and dispatch are applied; id2Next/taskIdNext are set after them', async () => {
+    const app = agent();
+    const guid = '3970f5af-af17-4420-b038-a1efdc261244';
+    const closedStatus = 'c0ffee00-1234-4abc-9def-000000c0ffee';
+    const res = await app.post('/__admin/provider-states').send({
+      state: 's',
+      params: { taskIdNext: 50, id2Next: 9, tasks: { onlyoffice: [{ ...TASK, id: 7, isClosed: true }, { ...TASK, id: 12 }], wello: [{ id: guid, subject: 'closed one', dispatch: { task_status_id: closedStatus } }] } },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual([res.body.tasks.onlyoffice, res.body.welloTaskId, res.body.taskIdNext, res.body.id2Next], [[7, 12], guid, 50, 9]);
+    assert.equal((await app.get('/api/2.0/crm/task/7').set('Authorization', 'tok').expect(200)).body.response.isClosed, true);
+    assert.equal((await app.get('/api/2.0/crm/task/12').set('Authorization', 'tok').expect(200)).body.response.isClosed, undefined);
+    const view = await app.get(`/api/TaskView(${guid})`).set('Authorization', WELLO_BASIC).expect(200);
+    assert.deepEqual([view.body.archived, view.body.task_status_name], [true, 'Completed']);
+    assert.equal((await app.get('/api/TaskView/CountOpen').set('Authorization', WELLO_BASIC).expect(200)).text, '0');
+    // A counter that would issue an id a task holds is refused.
+    const clash = await app.post('/__admin/provider-states').send({ state: 's', params: { taskIdNext: 12, tasks: { onlyoffice: [{ ...TASK, id: 12 }] } } });
+    assert.equal(clash.status, 400);
+    assert.match(clash.body.detail, /params\.taskIdNext \(12\) would issue an id a task of params\.tasks holds \(the next free one is 13\)/);
+  });
+
+  it('params.tasks: a task the API refuses is a 400 naming it and the API\'s words; the session is left reset', async () => {
+    const app = agent();
+    await wello(app, { subject: 'before' }).expect(201);
+    for (const [tasks, detail] of [
+      [{ onlyoffice: [TASK, { ...TASK, categoryId: 99 }] }, /^params\.tasks\.onlyoffice\[1\]: ONLYOFFICE refused the create: 404 Category is not found$/],
+      [{ wello: [{ subject: '' }] }, /^params\.tasks\.wello\[0\]: Wello refused the create: 400 The request is invalid\. task\.subject: The subject field is required\.$/],
+      [{ wello: [{ subject: 'x', dispatch: { id2: 5 } }] }, /^params\.tasks\.wello\[0\]\.dispatch: .*id2/],
+    ] as const) {
+      const res = await app.post('/__admin/provider-states').send({ state: 's', params: { id2Next: 40, tasks } });
+      assert.equal(res.status, 400, JSON.stringify(tasks));
+      assert.match(res.body.detail, detail);
+      const held = (await app.get('/__admin/tasks')).body;
+      assert.deepEqual([held.onlyoffice, held.wello, (await app.get('/__admin/requests')).body.total, (await app.get('/__admin/state')).body.id2Next], [[], [], 0, 1]);
+    }
+  });
+
+  it('params.tasks: a fault queued for any session is left for the verifier\'s traffic', async () => {
+    const app = agent();
+    await app.post('/__admin/faults').send({ match: { api: 'wello' }, fault: { status: 503 } }).expect(201);
+    await app.post('/__admin/provider-states').send({ state: 's', params: { tasks: { wello: [{ subject: 'x' }] } } }).expect(200);
+    await wello(app, { subject: 'the verifier\'s' }).expect(503);
+  });
 
   it('needs the admin token like every admin route', async () => {
     const app = agent({ adminToken: 's3cret' });

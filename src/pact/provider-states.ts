@@ -13,10 +13,23 @@
 // session's state after setup, which the verifier keeps for `fromProviderState`
 // expressions (`${id2Next}`, `${taskIdNext}`, `${session}`, `${clock}`).
 //
+// params.tasks makes tasks exist before the interaction: each is created through
+// its API's own create (stub.handle, as a real call in that session), so it is
+// checked and filled exactly as a real create, and the session's journal is then
+// cleared, so that the verifier's traffic is all it records. pact_ffi resolves a
+// `${name}` expression against the answer's top-level keys only (pact_models'
+// MapValueResolver looks the name up in the map as it is; `${tasks.wello.0}`
+// finds nothing, test/pact-verify.test.ts shows it), so besides the lists
+// `tasks.onlyoffice` and `tasks.wello` the answer has the flat keys
+// onlyofficeTaskId, onlyofficeTaskId2, ... and welloTaskId, welloTaskId2, ....
+//
 // Teardown changes nothing: the next interaction's setup resets anyway, and a
 // reset on teardown would empty the journal a failing verification is
 // debugged from.
+import { welloDispatcher, DispatchError } from '../apis/wello/dispatch.js';
 import { parseClockOption } from '../core/clock.js';
+import type { CoreRequest } from '../core/http.js';
+import { SESSION_HEADER } from '../core/sessions.js';
 import type { ProviderStateChange } from '../generated/admin/provider-state.js';
 import type { StubState } from '../generated/admin/state.js';
 import type { Stub } from '../stub.js';
@@ -30,11 +43,22 @@ export class ProviderStateError extends Error {
   override name = 'ProviderStateError';
 }
 
+export type ProviderStateTasks = NonNullable<ProviderStateParams['tasks']>;
+
+/** The ids of the tasks a setup created, per API, in the order given. */
+export interface CreatedTasks {
+  onlyoffice: number[];
+  wello: string[];
+}
+
 export interface ProviderStateResult extends StubState {
   session: string;
   /** The state names this change was for (`state`, or the older `states`). */
   states: string[];
   action: 'setup' | 'teardown';
+  /** With params.tasks: their ids. Flat keys (onlyofficeTaskId, onlyofficeTaskId2, welloTaskId, ...) name them one by one. */
+  tasks?: CreatedTasks;
+  [flat: `${'onlyoffice' | 'wello'}TaskId${string}`]: number | string;
 }
 
 /** The state names a change is for: `state`, or the older `states`. */
@@ -42,34 +66,139 @@ export function stateNames(change: ProviderStateChange): string[] {
   return change.state !== undefined ? [change.state] : (change.states ?? []);
 }
 
+/** The answer's flat key for the n-th task (0-based) of an API: welloTaskId, welloTaskId2, ... (fromProviderState reads top-level keys only). */
+export const flatTaskKey = (api: 'onlyoffice' | 'wello', index: number): string => `${api}TaskId${index === 0 ? '' : index + 1}`;
+
 /**
- * HOOK for `params.tasks` (tasks that should exist before the interaction), for the read-back routes of
- * issue #16. When stored tasks land: check the list here (shape, ids; throw ProviderStateError for a bad
- * one, before anything changes), create them in applyTasks, and drop this refusal. Until then a pact
- * that needs tasks is refused rather than verified against a session without them.
+ * The credentials the creates are made with. Any token passes ONLYOFFICE (src/apis/onlyoffice/auth.ts); a Basic
+ * login the Wello fixtures do not know is the first contact's (src/apis/wello/directory.ts contactFor), the one
+ * the fixtures' test credential names, so the tasks carry that contact and company.
  */
-function checkTasks(tasks: unknown): void {
-  if (tasks === undefined) return;
-  throw new ProviderStateError('params.tasks (tasks that should exist) is not supported yet: create them with API calls in earlier interactions, or set only id2Next, taskIdNext and clock');
+const CREDENTIALS = { onlyoffice: 'taskstub-provider-state', wello: `Basic ${Buffer.from('provider-state:provider-state@taskstub').toString('base64')}` };
+
+/** Checks params.tasks before anything changes: ONLYOFFICE ids in increasing order (the schema checked the shape). */
+function checkTasks(tasks: ProviderStateTasks | undefined): void {
+  let last = 0;
+  for (const [i, task] of (tasks?.onlyoffice ?? []).entries()) {
+    if (task.id === undefined) continue;
+    if (task.id <= last) throw new ProviderStateError(`params.tasks.onlyoffice[${i}].id (${task.id}) must be greater than the id before it (${last}): ids are issued in increasing order`);
+    last = task.id;
+  }
+}
+
+/** What the API said when it refused a create: its error message(s), else its body's start. */
+function refusal(status: number, body: string): string {
+  let said: string | undefined;
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: string }; Message?: string; ModelState?: Record<string, string[]> };
+    const state = parsed.ModelState ? Object.entries(parsed.ModelState).map(([key, messages]) => `${key}: ${messages.join(' ')}`) : [];
+    said = parsed.error?.message ?? (parsed.Message !== undefined ? [parsed.Message, ...state].join(' ') : undefined);
+  } catch {
+    // not JSON (ONLYOFFICE's 401 is the text "Unauthorized"): the text below
+  }
+  return `${status} ${said ?? (body.length > 200 ? `${body.slice(0, 200)}...` : body)}`;
+}
+
+/** One API call in the session, made as a caller would make it; the answer's status and body. */
+function send(stub: Stub, session: string, api: 'onlyoffice' | 'wello', method: string, path: string, body?: unknown): { status: number; body: string } {
+  const request: CoreRequest = {
+    method,
+    path,
+    query: {},
+    headers: {
+      authorization: CREDENTIALS[api],
+      [SESSION_HEADER]: session,
+      // A fault from the headers (a zero delay, which changes nothing) is taken in place of a queued one, so a
+      // fault queued for the verifier's traffic is not spent on the setup (src/stub.ts faultFor).
+      'x-stub-delay': '0',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
+  };
+  const result = stub.handle(request);
+  if (!result) throw new Error(`no API answers ${path}`);
+  return { status: result.response.status, body: result.response.body };
+}
+
+/** Creates the tasks in `session` (just reset), in order; throws ProviderStateError naming the first one refused. */
+function createTasks(stub: Stub, session: string, tasks: ProviderStateTasks): CreatedTasks {
+  const created: CreatedTasks = { onlyoffice: [], wello: [] };
+  for (const [i, task] of (tasks.onlyoffice ?? []).entries()) {
+    const { id, isClosed, ...fields } = task;
+    const name = `params.tasks.onlyoffice[${i}]`;
+    if (id !== undefined) stub.setState(session, { taskIdNext: id });
+    const answer = send(stub, session, 'onlyoffice', 'POST', '/api/2.0/crm/task', fields);
+    if (answer.status !== 201) throw new ProviderStateError(`${name}: ONLYOFFICE refused the create: ${refusal(answer.status, answer.body)}`);
+    const taskId = (JSON.parse(answer.body) as { response: { id: number } }).response.id;
+    if (isClosed) {
+      const closed = send(stub, session, 'onlyoffice', 'PUT', `/api/2.0/crm/task/${taskId}/close`);
+      if (closed.status !== 200) throw new ProviderStateError(`${name}: ONLYOFFICE refused to close it: ${refusal(closed.status, closed.body)}`);
+    }
+    created.onlyoffice.push(taskId);
+  }
+  for (const [i, task] of (tasks.wello ?? []).entries()) {
+    const { dispatch, ...fields } = task;
+    const name = `params.tasks.wello[${i}]`;
+    const answer = send(stub, session, 'wello', 'POST', '/api/Task', fields);
+    if (answer.status !== 201) throw new ProviderStateError(`${name}: Wello refused the create: ${refusal(answer.status, answer.body)}`);
+    const guid = (JSON.parse(answer.body) as { id: string }).id;
+    if (dispatch !== undefined) {
+      try {
+        welloDispatcher(stub.context).update(session, guid, dispatch);
+      } catch (error) {
+        if (!(error instanceof DispatchError)) throw error;
+        throw new ProviderStateError(`${name}.dispatch: ${error.message}${error.errors.length ? ` ${error.errors.map((e) => `At ${e.pointer}: ${e.message}`).join(' ')}` : ''}`);
+      }
+    }
+    created.wello.push(guid);
+  }
+  return created;
+}
+
+/** The highest id2 a setup's Wello tasks hold (0 without any), from the session's store. */
+function highestId2(stub: Stub, session: string): number {
+  return stub.storedTasks(session, 'wello').reduce((max, json) => Math.max(max, (JSON.parse(json) as { id2?: number }).id2 ?? 0), 0);
 }
 
 /**
  * Applies one state change to `session` (the route has resolved it from ?session=, the header or params.session)
  * and says the session's state after it. Throws ClockError for a bad clock (before anything changed: the
- * clock is read first) and ProviderStateError for params it cannot apply.
+ * clock is read first) and ProviderStateError for params it cannot apply (the session then left reset, or as
+ * it was when the params were refused before the reset).
  */
 export function changeProviderState(stub: Stub, session: string, change: ProviderStateChange): ProviderStateResult {
   const action = change.action ?? 'setup';
   const params: ProviderStateParams = change.params ?? {};
+  let created: CreatedTasks | undefined;
   if (action === 'setup') {
-    const { id2Next, taskIdNext, clock } = params;
+    const { id2Next, taskIdNext, clock, tasks } = params;
     // Checked before the reset, so a refused change leaves the session as it was.
     if (typeof clock === 'string') parseClockOption(clock);
-    checkTasks(params.tasks);
+    checkTasks(tasks);
     stub.reset(session);
-    // HOOK (issue #16, see checkTasks): create params.tasks in `session` here, after the reset and before the
-    // counters are set, so that id2Next/taskIdNext still name the next ids issued.
-    stub.setState(session, { ...(id2Next !== undefined ? { id2Next } : {}), ...(taskIdNext !== undefined ? { taskIdNext } : {}), ...(clock !== undefined ? { clock } : {}) });
+    // The clock first, so that the tasks are created at the state's time.
+    if (clock !== undefined) stub.setState(session, { clock });
+    if (tasks !== undefined) {
+      try {
+        created = createTasks(stub, session, tasks);
+        const { taskIdNext: issuedTo, id2Next: id2To } = stub.state(session);
+        if (taskIdNext !== undefined && issuedTo !== undefined && created.onlyoffice.length && taskIdNext < issuedTo) throw new ProviderStateError(`params.taskIdNext (${taskIdNext}) would issue an id a task of params.tasks holds (the next free one is ${issuedTo})`);
+        if (id2Next !== undefined && created.wello.length && id2Next <= highestId2(stub, session)) throw new ProviderStateError(`params.id2Next (${id2Next}) would issue an id2 a task of params.tasks holds (the next free one is ${id2To})`);
+      } catch (error) {
+        stub.reset(session);
+        throw error;
+      }
+      // The setup's calls are not the verifier's: only its traffic is recorded. The counters stay where the creates left them.
+      stub.journal.clear(session);
+    }
+    // Last, so that id2Next/taskIdNext name the next ids the verifier's calls get.
+    stub.setState(session, { ...(id2Next !== undefined ? { id2Next } : {}), ...(taskIdNext !== undefined ? { taskIdNext } : {}) });
   }
-  return { ...stub.state(session), session, states: stateNames(change), action };
+  const result: ProviderStateResult = { ...stub.state(session), session, states: stateNames(change), action };
+  if (created) {
+    result.tasks = created;
+    created.onlyoffice.forEach((id, i) => (result[flatTaskKey('onlyoffice', i) as `onlyofficeTaskId`] = id));
+    created.wello.forEach((id, i) => (result[flatTaskKey('wello', i) as `welloTaskId`] = id));
+  }
+  return result;
 }
