@@ -435,7 +435,7 @@ function usageFailure(message: string | null, error: Error | undefined, y: Argv)
 
 await yargs(hideBin(process.argv))
   .scriptName('taskstub')
-  .usage('$0 [command] [options]\n\nA stub server for the ONLYOFFICE CRM and Wello ServiceDesk create-task APIs.')
+  .usage('$0 [command] [options]\n\nA stub server for the ONLYOFFICE CRM and Wello ServiceDesk task APIs.')
   .command<ServeArgs>(
     ['serve', '$0'],
     'Serve the ONLYOFFICE and Wello stubs (the default command)',
