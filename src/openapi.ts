@@ -467,9 +467,9 @@ export function openApiDocument(registry: SchemaRegistry, options: OpenApiOption
   return {
     openapi: '3.1.0',
     info: {
-      title: 'taskstub: ONLYOFFICE CRM and Wello ServiceDesk create-task APIs',
+      title: 'taskstub: ONLYOFFICE CRM and Wello ServiceDesk task APIs',
       version: taskstubVersion(),
-      description: 'The two create-task APIs as taskstub serves them, made from its JSON Schemas (schemas/). The X-Stub-* headers are taskstub\'s own; the real servers ignore them.',
+      description: 'The two task APIs (create, read back, list, update, close, delete) as taskstub serves them, made from its JSON Schemas (schemas/). The X-Stub-* headers are taskstub\'s own; the real servers ignore them.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',

@@ -18,7 +18,7 @@ function welcomeDocument(base: string) {
   return {
     name: 'taskstub',
     version: taskstubVersion(),
-    description: 'A stub of the ONLYOFFICE CRM and Wello ServiceDesk create-task APIs.',
+    description: 'A stub of the ONLYOFFICE CRM and Wello ServiceDesk task APIs.',
     links: {
       livePage: `${base}/__admin/ui`,
       openapi: `${base}/__admin/openapi.json`,
