@@ -12,8 +12,8 @@ import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../src/app.js';
 import { MASK } from '../src/journal/entry.js';
-import type { PactFile, PactInteraction } from '../src/pact/export.js';
-import { API_DATETIME, DOTNET_DATETIME } from '../src/pact/matchers.js';
+import { JOURNAL_STATE, JOURNAL_STATE_WITH_TASKS, type PactFile, type PactInteraction } from '../src/pact/export.js';
+import { API_DATETIME, API_DATETIME_WHOLE_SECOND, DOTNET_DATETIME, fieldRules } from '../src/pact/matchers.js';
 import { MASKED, pactRequestFilter, type FilteredRequest } from '../src/pact/request-filter.js';
 import { createStub } from '../src/stub.js';
 import { runCli } from './cli-helpers.js';
@@ -231,6 +231,61 @@ describe('GET /__admin/requests.pact', () => {
 
     assert.match(patternAt(token, '$.response.token')!, /A-Za-z0-9/);
     assert.equal(patternAt(token, '$.response.expires'), API_DATETIME);
+  });
+
+  it('read-backs: the state holds the tasks earlier calls left, the path names them through its answer, the answers\' made-up values are matched', async () => {
+    const app = agent();
+    const onlyoffice = { Authorization: 'tok', 'Content-Type': 'application/json' };
+    await app.post('/api/2.0/crm/task').set(onlyoffice).send(JSON.stringify(TASK)).expect(201);
+    await app.put('/api/2.0/crm/task/1/close').set(onlyoffice).expect(200);
+    await app.get('/api/2.0/crm/task/1.json').set(onlyoffice).expect(200);
+    await app.get('/api/2.0/crm/task/filter').set(onlyoffice).expect(200);
+    await app.get('/api/2.0/crm/task/category/1').set(onlyoffice).expect(200);
+    const created = await wello(app, { subject: 'x', dispatch: 'not for the state' }).expect(201);
+    await wello(app, { subject: 'y' }).expect(201);
+    await app.get(`/api/TaskView(${created.body.id.toUpperCase()})`).set('Authorization', WELLO_BASIC).expect(200);
+    await app.get('/api/TaskView?$top=1&$count=true').set('Authorization', WELLO_BASIC).expect(200);
+    await app.get('/api/TaskView/CountOpen').set('Authorization', WELLO_BASIC).expect(200);
+    const [, close, read, list, category, , , view, views, count] = (await exported(app)).interactions as PactInteraction[];
+
+    assert.deepEqual(close!.providerStates, [{ name: JOURNAL_STATE_WITH_TASKS, params: { tasks: { onlyoffice: [{ ...TASK, id: 1 }] } } }]);
+    assert.equal(close!.request.generators?.path.expression, '/api/2.0/crm/task/${onlyofficeTaskId}/close');
+    // After the close, the state makes the task closed; the suffix stays on the path.
+    assert.deepEqual(read!.providerStates?.[0]?.params, { tasks: { onlyoffice: [{ ...TASK, id: 1, isClosed: true }] } });
+    assert.equal(read!.request.generators?.path.expression, '/api/2.0/crm/task/${onlyofficeTaskId}.json');
+    assert.equal(patternAt(read!, '$.response.created'), API_DATETIME_WHOLE_SECOND);
+    assert.equal(patternAt(read!, '$.response.id'), 'integer');
+    assert.equal(rulesOf(read!)['$.response.title'], undefined);
+    // A list: its numbers, each item by type (eachLike), each item's made-up values.
+    assert.deepEqual(rulesOf(list!)['$.response'], { combine: 'AND', matchers: [{ match: 'type', min: 1 }] });
+    assert.deepEqual(['$.count', '$.total', '$.response[*].id'].map((path) => patternAt(list!, path)), ['integer', 'integer', 'integer']);
+    assert.equal(patternAt(list!, '$.response[*].created'), API_DATETIME_WHOLE_SECOND);
+    assert.equal(list!.request.generators, undefined);
+    assert.equal(patternAt(category!, '$.response.relativeItemsCount'), 'integer');
+
+    // Wello: the GUID in the path is found in any letter case; the caller's `dispatch` member is not sent on.
+    assert.deepEqual(view!.providerStates?.[0]?.params, { tasks: { wello: [{ subject: 'x' }, { subject: 'y' }] } });
+    assert.equal(view!.request.generators?.path.expression, '/api/TaskView(${welloTaskId})');
+    assert.match(patternAt(view!, "$['@odata.context']")!, /^\^https\?:\/\/\[\^\/\]\+\/api\/\\\$metadata#TaskView\/\\\$entity\$$/);
+    assert.deepEqual(['$.task_status_name', '$.id2', '$.date_create'].map((path) => patternAt(view!, path)), ['type', 'integer', DOTNET_DATETIME]);
+    assert.deepEqual(["$['@odata.count']", '$.value', '$.value[*].id2'].map((path) => patternAt(views!, path)), ['integer', 'type', 'integer']);
+    // The next page's link (past 100 items) on any host.
+    const nextLink = fieldRules({ api: 'wello', operation: 'listTaskView', status: 200, body: { value: [], '@odata.nextLink': 'http://a.example/api/TaskView?$skip=100' }, requestBody: undefined }, false);
+    assert.deepEqual(nextLink.map((rule) => rule.path), [['@odata.nextLink']]);
+    assert.match('https://other.example:8443/api/TaskView?$skip=100', new RegExp((nextLink[0]!.matcher as { regex: string }).regex));
+    // CountOpen's bare number: the rule at the root.
+    assert.deepEqual([count!.response.body?.content, patternAt(count!, '$')], [2, 'integer']);
+  });
+
+  it('a create needs no tasks in its state (only the counters), so a journal of creates does not set up each one again', async () => {
+    const app = agent();
+    await wello(app, { subject: 'one' }).expect(201);
+    await wello(app, { subject: 'two' }).expect(201);
+    await wello(app, { subject: '' }).expect(400);
+    const [, second, refused] = (await exported(app)).interactions as PactInteraction[];
+    assert.deepEqual(second!.providerStates, [{ name: JOURNAL_STATE, params: { id2Next: 2 } }]);
+    // A refused create gets the tasks (the refusal may depend on them: Wello's 409 for an id that is taken).
+    assert.equal((refused!.providerStates?.[0]?.params?.tasks as { wello: unknown[] }).wello.length, 2);
   });
 
   it('the date patterns take what .NET writes, a whole second (no fraction) included', () => {

@@ -116,6 +116,48 @@ describe('Pact interop, verified by the real Pact verifier', () => {
     await verify(file, fresh, { requestFilter: pactRequestFilter({ credentials: { wello: WELLO_BASIC, onlyoffice: 'another-token' } }) });
   });
 
+  it('(a) read-backs export with the tasks in their provider state and the path from its answer: they verify against a fresh stub (other seed, other clock)', async () => {
+    const recorded = await liveStub({ seed: 11, clock: '2026-03-01T08:00:00.25Z' });
+    const onlyoffice = { Authorization: 'qa-token', 'Content-Type': 'application/json' };
+    const task = (title: string, categoryId: number) => JSON.stringify({ title, deadline: '2026-12-01T09:00:00Z', categoryId, responsibleId: RESPONSIBLE });
+    assert.equal((await call(recorded, 'POST', '/api/2.0/crm/task', onlyoffice, task('Call the client', 1))).status, 201);
+    assert.equal((await call(recorded, 'POST', '/api/2.0/crm/task', onlyoffice, task('Send the offer', 4))).status, 201);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/2', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/filter?categoryid=1', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/filter?count=1', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'PUT', '/api/2.0/crm/task/1/close', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/filter?isClosed=true', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/category', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/category/4', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'DELETE', '/api/2.0/crm/task/2', onlyoffice)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/2.0/crm/task/2', onlyoffice)).status, 404);
+    const wello = { Authorization: WELLO_BASIC, 'Content-Type': 'application/json' };
+    const made = await fetch(`${recorded}/api/Task`, { method: 'POST', headers: wello, body: '{"subject":"Printer on floor 3 is jammed","customer_reference":"LIFE-1"}' });
+    const { id } = (await made.json()) as { id: string };
+    assert.equal((await call(recorded, 'POST', '/api/Task', wello, '{"subject":"Second"}')).status, 201);
+    assert.equal((await call(recorded, 'GET', `/api/Task(${id})`, wello)).status, 200);
+    assert.equal((await call(recorded, 'GET', `/api/TaskView(${id})`, wello)).status, 200);
+    assert.equal((await call(recorded, 'GET', "/api/TaskView?$filter=customer_reference%20eq%20'LIFE-1'&$count=true", wello)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/TaskView?$top=1&$count=true', wello)).status, 200);
+    assert.equal((await call(recorded, 'GET', '/api/TaskView/CountOpen', wello)).status, 200);
+
+    const pact = await connect(recorded).pact({ consumer: 'frontend', provider: 'tasks' });
+    assert.equal(pact.interactions.length, 18);
+    const byPath = (path: string) => pact.interactions.find((i) => i.request.path === path && i.request.method === 'GET')!;
+    // The Wello read names the task through the state's answer: the fresh stub's GUID is another.
+    assert.deepEqual(byPath(`/api/Task(${id})`).request.generators, { path: { type: 'ProviderState', expression: '/api/Task(${welloTaskId})', dataType: 'STRING' } });
+    assert.deepEqual(byPath(`/api/Task(${id})`).providerStates?.[0]?.params, { tasks: { wello: [{ subject: 'Printer on floor 3 is jammed', customer_reference: 'LIFE-1' }, { subject: 'Second' }] } });
+    // The deleted task's second read: the state holds only the first (closed), and the path stays literal.
+    const gone = pact.interactions.at(10)!;
+    assert.deepEqual([gone.response.status, gone.request.generators, (gone.providerStates?.[0]?.params?.tasks as { onlyoffice: unknown[] }).onlyoffice.length], [404, undefined, 1]);
+
+    const file = writePact('read-back', pact);
+    const fresh = await liveStub({ seed: 99, clock: '2027-07-07T07:07:07Z' });
+    await verify(file, fresh, { requestFilter: pactRequestFilter({ credentials: { wello: WELLO_BASIC, onlyoffice: 'another-token' } }) });
+    // Each setup's creates were cleared: the journal holds the verifier's calls only (the last interaction's).
+    assert.deepEqual((await connect(fresh).requests()).requests.map((r) => r.request.path), ['/api/TaskView/CountOpen']);
+  });
+
   it('(a) without the credentials filled, the masked Wello Basic is refused and verification fails', async () => {
     const recorded = await liveStub({ seed: 3 });
     await call(recorded, 'POST', '/api/Task', { Authorization: WELLO_BASIC, 'Content-Type': 'application/json' }, '{"subject":"x"}');
@@ -195,14 +237,25 @@ describe('Pact interop, verified by the real Pact verifier', () => {
     const registry = createStub({ seed: 1 }).context.registry;
     const loaded = scenarioFiles([join(ROOT, 'fixtures', 'scenarios')]).map((file) => loadScenario(file, registry));
     const { pact, skipped } = await pactFromScenarios(loaded, { consumer: 'qa', provider: 'tasks' });
-    // The stub-only scenarios (faults, sessions) have no place in a contract with the real API.
-    // And those that read back what an earlier step made (each interaction starts from a reset session).
-    const stubOnly = loaded.filter((one) => one.scenario?.requires === 'stub' || one.scenario?.steps.some((step) => step.request.path.includes('{{'))).map((one) => one.scenario!.name);
+    // Only the stub-only scenarios (faults, sessions, the dispatcher's admin PATCH) have no place in a contract with the real API.
+    const stubOnly = loaded.filter((one) => one.scenario?.requires === 'stub').map((one) => one.scenario!.name);
     assert.deepEqual(skipped.map((s) => s.scenario).sort(), stubOnly.sort());
     assert.ok(stubOnly.includes('faults: every kind') && stubOnly.includes('sessions: each has its own counters'));
     assert.ok(pact.interactions.length >= 50, `${pact.interactions.length} interactions`);
     const states = new Set(pact.interactions.map((i) => i.providerStates?.[0]?.name));
     assert.ok(states.has('wello: create tasks in JSON'));
+    // The lifecycle's steps after the create: each state makes the task as the earlier steps left it, and the
+    // path names it through the state's answer (its delete's later reads stay literal: no task is held).
+    const lifecycle = pact.interactions.filter((i) => i.providerStates?.[0]?.name === "onlyoffice: a task's lifecycle");
+    assert.equal(lifecycle.length, 11);
+    assert.deepEqual(lifecycle.map((i) => i.request.generators?.path.expression ?? null), [
+      null, '/api/2.0/crm/task/${onlyofficeTaskId}', null, '/api/2.0/crm/task/${onlyofficeTaskId}/close', null, '/api/2.0/crm/task/${onlyofficeTaskId}/reopen',
+      '/api/2.0/crm/task/${onlyofficeTaskId}', null, '/api/2.0/crm/task/${onlyofficeTaskId}', null, null,
+    ]);
+    const held = (i: PactFile['interactions'][number]) => (i.providerStates?.[0]?.params?.tasks as { onlyoffice: Record<string, unknown>[] } | undefined)?.onlyoffice;
+    assert.deepEqual(held(lifecycle[4]!)?.map((t) => [t.id, t.isClosed]), [[1, true]], 'closed before "only the closed ones"');
+    assert.deepEqual(held(lifecycle[7]!)?.map((t) => [t.title, t.categoryid]), [['Call the client again', 3]], 'updated before "the category it left"');
+    assert.equal(held(lifecycle[9]!), undefined, 'deleted before "read it again"');
     const file = writePact('scenarios', pact);
     // The scenarios' own test credentials are in the pact as the files write them: nothing to fill.
     // pact_ffi's verifier alone (pact-js's Verifier without its proxy) sends every request as the file has it.

@@ -14,6 +14,7 @@ import { header } from '../core/http.js';
 import { SESSION_HEADER, sessionNameProblem } from '../core/sessions.js';
 import { MASK, render, shownHeaders, type StoredEntry } from '../journal/entry.js';
 import { taskstubVersion } from '../version.js';
+import { followTasks, type HeldState } from './held-tasks.js';
 import { type FieldRule, fieldRules, list, type MatcherList, pactPath, regex, rootOf, welloLocation, xmlMatcher } from './matchers.js';
 
 export interface PactBody {
@@ -33,7 +34,15 @@ export interface PactInteraction {
   pending: false;
   providerStates?: PactProviderState[];
   comments?: { text: string[] };
-  request: { method: string; path: string; query?: Record<string, string[]>; headers?: Record<string, string[]>; body?: PactBody };
+  request: {
+    method: string;
+    path: string;
+    query?: Record<string, string[]>;
+    headers?: Record<string, string[]>;
+    body?: PactBody;
+    /** The path made from the provider state's answer (pact_ffi's ProviderState generator): the task's id in the verifier's session. */
+    generators?: { path: { type: 'ProviderState'; expression: string; dataType: 'STRING' } };
+  };
   response: {
     status: number;
     headers?: Record<string, string[]>;
@@ -56,6 +65,8 @@ export interface PactFile {
 
 /** The provider state a journal export gives each call: a reset session (the provider-state route) with the counters the call used. */
 export const JOURNAL_STATE = 'a fresh session';
+/** The state of a call that reads, changes or deletes tasks: a reset session holding the tasks the earlier calls left (held-tasks.ts). */
+export const JOURNAL_STATE_WITH_TASKS = 'a session holding the tasks earlier calls made';
 
 /**
  * In place of a credential the API refused (a 401): not the journal's `****`, which a verifier's request
@@ -181,6 +192,8 @@ export interface InteractionOptions {
   description: string;
   state: PactProviderState;
   comments?: string[];
+  /** The path as an expression on the provider state's answer (`/api/Task(${welloTaskId})`). */
+  pathExpression?: string;
 }
 
 /** The state params that make a fresh session issue the ids this call got: the provider-state route applies them. */
@@ -237,6 +250,7 @@ export function toInteraction(entry: StoredEntry, options: InteractionOptions): 
       ...(query ? { query } : {}),
       ...(Object.keys(headers).length ? { headers } : {}),
       ...(requestBody ? { body: requestBody } : {}),
+      ...(options.pathExpression !== undefined ? { generators: { path: { type: 'ProviderState', expression: options.pathExpression, dataType: 'STRING' } } } : {}),
     },
     response: {
       status: result.response.status,
@@ -278,15 +292,25 @@ export function toPact(entries: readonly StoredEntry[], options: ExportOptions):
   const skipped: SkippedCall[] = [];
   const used = new Set<string>();
   const describe = options.describe ?? journalDescription;
+  // The tasks each call's session held (followed through every call, exported or not), for its provider state.
+  const follower = followTasks();
   for (const entry of entries) {
+    let held: HeldState = {};
+    try {
+      if (entry.unreadable === undefined) held = follower.next(render(entry));
+    } catch {
+      // an entry that cannot be rendered is skipped below, and changes no task
+    }
     const reason = leftOut(entry);
     if (reason !== undefined) {
       skipped.push({ call: entry.id, reason });
       continue;
     }
     try {
-      const { description, state, comments } = describe(entry);
-      interactions.push(toInteraction(entry, { secrets: options.secrets ?? false, description: unique(description, used), state, ...(comments ? { comments } : {}) }));
+      const { description, state: described, comments } = describe(entry);
+      const state = held.tasks ? { name: described.name === JOURNAL_STATE ? JOURNAL_STATE_WITH_TASKS : described.name, params: { ...described.params, tasks: held.tasks } } : described;
+      const shape = { state, ...(comments ? { comments } : {}), ...(held.pathExpression !== undefined ? { pathExpression: held.pathExpression } : {}) };
+      interactions.push(toInteraction(entry, { secrets: options.secrets ?? false, description: unique(description, used), ...shape }));
     } catch (error) {
       skipped.push({ call: entry.id, reason: `it could not be exported: ${error instanceof Error ? error.message : String(error)}` });
     }

@@ -7,9 +7,13 @@
 //
 // - A scenario that fails against the stub is not exported (its expectations
 //   and the stub's answers disagree: neither is a contract); the caller says so.
-// - Scenarios marked `"requires": "stub"` (faults, sessions) test taskstub's own
-//   features, which the real API does not have: left out, and listed; so are
-//   scenarios that read back what earlier steps made (READS_BACK).
+// - Scenarios marked `"requires": "stub"` (faults, sessions, a dispatcher's
+//   admin PATCH) test taskstub's own features, which the real API does not
+//   have: left out, and listed.
+// - A step that reads back, changes or deletes what earlier steps made gets a
+//   provider state holding those tasks (params.tasks, followed through the
+//   steps' calls by held-tasks.ts) and a path made from the state's answer, as
+//   a journal export does (export.ts).
 // - Credentials are exported as the scenario files write them (they are the
 //   files' test credentials, not the journal's secrets); replay's X-Stub-Session
 //   header is left out (export.ts), so the verifier's traffic uses the session
@@ -41,22 +45,7 @@ export interface ScenarioExport {
   failed: ScenarioResult[];
 }
 
-const STUB_ONLY = 'it needs the stub ("requires": "stub": faults or sessions), which a contract with the real API has no place for';
-/**
- * Each interaction's provider state resets the session, so a step that reads back, changes or deletes a task
- * an earlier step made finds none. Left out until the state can make those tasks (params.tasks, the HOOK in
- * provider-states.ts) and the read-back answers have their matching rules (matchers.ts covers the creates).
- */
-const READS_BACK = 'it reads back or changes tasks made by earlier steps, and each interaction\'s provider state starts from a reset session (params.tasks is not wired yet)';
-
-/**
- * Whether a step reads what earlier steps made: a read-back, update or delete that succeeds, or any call to a
- * path made from a capture (`/task/{{taskId}}`). POSTs (creates, authentication) and refused calls (a GET
- * answered 405) need nothing from earlier steps.
- */
-const readsBack = (step: NonNullable<LoadedScenario['scenario']>['steps'][number]) =>
-  step.request.path.includes('{{') || (step.request.method.toUpperCase() !== 'POST' && (step.expect.status ?? 200) < 300);
-const onlyCreates = (one: LoadedScenario) => !(one.scenario?.steps.some(readsBack) ?? false);
+const STUB_ONLY = 'it needs the stub ("requires": "stub": faults, sessions or the admin API), which a contract with the real API has no place for';
 
 /** The highest journal id so far (0 when empty). */
 function lastId(entries: readonly { id: number }[]): number {
@@ -66,9 +55,8 @@ function lastId(entries: readonly { id: number }[]): number {
 export async function pactFromScenarios(loaded: readonly LoadedScenario[], options: ScenarioExportOptions): Promise<ScenarioExport> {
   const skipped: ScenarioExport['skipped'] = [];
   const runnable = loaded.filter((one) => {
-    const reason = one.scenario?.requires === 'stub' ? STUB_ONLY : onlyCreates(one) ? undefined : READS_BACK;
-    if (reason === undefined || !one.scenario) return true;
-    skipped.push({ scenario: one.scenario.name, file: one.file, reason });
+    if (one.scenario?.requires !== 'stub') return true;
+    skipped.push({ scenario: one.scenario.name, file: one.file, reason: STUB_ONLY });
     return false;
   });
 
