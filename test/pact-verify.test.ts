@@ -214,6 +214,36 @@ describe('Pact interop, verified by the real Pact verifier', () => {
     assert.ok(body.id2 === 100 || body.response?.id === 7, JSON.stringify(body));
   });
 
+  it('(b) params.tasks: a hand-written consumer pact reads the task its state made, through fromProviderState in the path; a wrong expectation still fails', async () => {
+    const example = '3970f5af-af17-4420-b038-a1efdc261244';
+    const consumerPact = async (name: string, subject: string) => {
+      const dir = join(work, name);
+      const consumer = new PactV4({ consumer: 'frontend', provider: 'wello', dir, spec: SpecificationVersion.SPECIFICATION_VERSION_V4, logLevel: 'error' });
+      await consumer
+        .addInteraction()
+        .given('a task about the printer exists', { tasks: { wello: [{ subject: 'Printer on floor 3 is jammed', customer_reference: 'T-9' }] } })
+        .uponReceiving('the task read back by its id')
+        .withRequest('GET', MatchersV3.fromProviderState('/api/Task(${welloTaskId})', `/api/Task(${example})`), (b) => b.headers({ Authorization: WELLO_BASIC }))
+        .willRespondWith(200, (b) => b.jsonBody({ id: MatchersV3.fromProviderState('${welloTaskId}', example), subject, customer_reference: 'T-9', id2: MatchersV3.integer(1) }))
+        .executeTest(async (mock) => {
+          const res = await fetch(`${mock.url}/api/Task(${example})`, { headers: { Authorization: WELLO_BASIC } });
+          assert.equal(res.status, 200);
+        });
+      return join(dir, 'frontend-wello.json');
+    };
+    const file = await consumerPact('consumer-read', 'Printer on floor 3 is jammed');
+    const written = JSON.parse(readFileSync(file, 'utf8')) as PactFile;
+    assert.equal(written.interactions[0]?.request.generators?.path.expression, '/api/Task(${welloTaskId})', 'pact-js wrote a ProviderState path generator');
+    // A stub with another seed: its GUIDs are not the example's, so only the generated path reaches the task.
+    const url = await liveStub({ seed: 42 });
+    await verify(file, url);
+    await assert.rejects(verify(await consumerPact('consumer-read-wrong', 'Another subject'), url), /fail|mismatch|Verification/i);
+    // pact_ffi resolves top-level names only (hence the flat keys): `${tasks.wello.0}` leaves the example path, a 404.
+    const nested = JSON.parse(readFileSync(file, 'utf8')) as PactFile;
+    nested.interactions[0]!.request.generators!.path.expression = '/api/Task(${tasks.wello.0})';
+    await assert.rejects(verify(writePact('nested-expression', nested), url), /fail|mismatch|Verification/i);
+  });
+
   it('(c) a deliberately wrong pact fails verification', async () => {
     const url = await liveStub();
     const wrong = {

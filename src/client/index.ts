@@ -141,7 +141,10 @@ export interface TaskstubClient {
   setState(state: Omit<StubState, 'session'>): Promise<StubState>;
   /** The recorded calls (of this client's session, else every session's) as a Pact V4 file; `api` keeps one API's. */
   pact(options: { consumer: string; provider: string; api?: 'onlyoffice' | 'wello' }): Promise<PactFile>;
-  /** What a Pact verifier's provider-state call does: a setup resets this client's session (the default without one) and applies `params`. */
+  /**
+   * What a Pact verifier's provider-state call does: a setup resets this client's session (the default without one) and applies
+   * `params` (counters, clock, `tasks` created through each API); the answer has the created ids (`tasks`, `welloTaskId`, ...).
+   */
   providerState(change: ProviderStateChange): Promise<ProviderStateResult>;
   /** The ONLYOFFICE tasks this client's session holds (the default session without one), oldest first, as GET task/{id} reads them. */
   onlyofficeTasks(): Promise<OnlyofficeTaskWrapper[]>;
