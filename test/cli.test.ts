@@ -6,7 +6,7 @@ import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli, runProcess, startCli } from './cli-helpers.js';
+import { cliCommand, runCli, runProcess, startCli } from './cli-helpers.js';
 import { fixturesWith, ROOT, TOKEN, VALID } from './helpers.js';
 
 describe('taskstub serve (README, Command line)', () => {
@@ -24,7 +24,7 @@ describe('taskstub serve (README, Command line)', () => {
   });
 
   it('prints the listening line first, then a line naming the live page', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       let stdout = '';
       for await (const chunk of child.stdout) {

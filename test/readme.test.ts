@@ -7,11 +7,10 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createStub } from '../src/stub.js';
 import { ROOT } from './helpers.js';
-import { type RunningCli, startCli } from './cli-helpers.js';
+import { cliCommand, type RunningCli, startCli } from './cli-helpers.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const DOCUMENTED_URL = 'http://127.0.0.1:4010';
@@ -112,12 +111,9 @@ describe('README', () => {
       symlinkSync(join(ROOT, 'fixtures'), join(cwd, 'fixtures'));
       const bin = join(cwd, '.bin');
       mkdirSync(bin);
-      const tsx = fileURLToPath(import.meta.resolve('tsx'));
       const npx = join(bin, 'npx');
-      writeFileSync(
-        npx,
-        `#!/bin/sh\n[ "$1" = taskstub ] || { echo "the README test runs only npx taskstub" >&2; exit 127; }\nshift\nexec '${process.execPath}' --import 'file://${tsx}' '${join(ROOT, 'src', 'cli.ts')}' "$@"\n`,
-      );
+      const cli = [process.execPath, ...cliCommand()].map((word) => `'${word}'`).join(' ');
+      writeFileSync(npx, `#!/bin/sh\n[ "$1" = taskstub ] || { echo "the README test runs only npx taskstub" >&2; exit 127; }\nshift\nexec ${cli} "$@"\n`);
       chmodSync(npx, 0o755);
       env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     });

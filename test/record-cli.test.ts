@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/app.js';
-import { runCli } from './cli-helpers.js';
+import { cliCommand, runCli } from './cli-helpers.js';
 import { FIXED, ROOT } from './helpers.js';
 
 const BASIC = `Basic ${Buffer.from('test@wello.solutions:123456@TESTAPI').toString('base64')}`;
@@ -19,7 +19,7 @@ const RECORDING = /^taskstub recording on (http:\/\/127\.0\.0\.1:\d+) -> (\S+)$/
 
 /** Starts `taskstub record`, makes the calls, sends SIGTERM; exit code and output. */
 async function record(args: string[], calls: (url: string) => Promise<void>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...cliCommand(), 'record', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
