@@ -48,7 +48,7 @@ export interface Step {
   fault?: Fault1;
   expect: Expect;
   /**
-   * Values of the answer to use in later steps as {{name}}: name -> dotted path into the parsed body (e.g. response.token)
+   * Values of the answer to use in later steps as {{name}}, in their path, headers, body and expect: name -> dotted path into the parsed body (e.g. response.token)
    */
   capture?: {
     [k: string]: string;
