@@ -2,9 +2,9 @@
 // TaskWrapper (docs/fidelity.md, ONLYOFFICE: Errors: create-task checks; The task in the response).
 import type { Ticks } from '../../core/ticks.js';
 import type { Bound } from './binder.js';
-import { OnlyofficeError } from './errors.js';
-import { formatApiDateTime, parseApiDateTime } from './api-datetime.js';
-import type { EntityType, Portal, PortalUser } from './portal.js';
+import { formatApiDateTime } from './api-datetime.js';
+import { checkTaskValues } from './task-checks.js';
+import type { Portal, PortalUser } from './portal.js';
 import type { OnlyofficeTaskEntity } from './task-entity.js';
 
 export interface CreateTaskInput {
@@ -16,11 +16,6 @@ export interface CreateTaskInput {
   save: (task: OnlyofficeTaskEntity) => number;
 }
 
-function entityTypeOf(value: unknown): EntityType | undefined {
-  const text = typeof value === 'string' ? value.toLowerCase() : '';
-  return text === 'opportunity' || text === 'case' ? text : undefined;
-}
-
 /** The created task as a TaskWrapper object, not yet ordered or trimmed. */
 export function createTask(portal: Portal, { bound, caller, now, nextTaskId, save }: CreateTaskInput): Record<string, unknown> {
   // Binding runs before the method body (ApiManager.InvokeMethod calls BuildCallingArguments first): a value
@@ -28,23 +23,13 @@ export function createTask(portal: Portal, { bound, caller, now, nextTaskId, sav
   const bindingFailure = bound.failures[0];
   if (bindingFailure) throw bindingFailure.error;
   const v = bound.values;
-  const title = v.title as string | undefined;
-  const deadline = v.deadline as string | undefined;
   const categoryId = (v.categoryId as number | undefined) ?? 0;
-  const entityTypeText = v.entityType as string | undefined;
-
-  // 1. An entityType other than opportunity/case (any case), or categoryId <= 0.
-  if ((entityTypeText && !entityTypeOf(entityTypeText)) || categoryId <= 0) throw new OnlyofficeError('invalidArgument');
-  // 2. An unknown category: 404.
-  const category = portal.category(categoryId);
-  if (!category) throw new OnlyofficeError('categoryNotFound');
-  // 3. Title null or empty, or no deadline [inferred: SaveOrUpdateTask's ArgumentException].
-  if (!title || !deadline) throw new OnlyofficeError('invalidArgument');
-  // The deadline converted during binding; read here in the portal's time zone.
-  const deadlineTicks = parseApiDateTime(deadline, portal.utcOffsetMinutes);
-  if (deadlineTicks === undefined) throw new OnlyofficeError('invalidDate', deadline);
-
-  const entityType = entityTypeOf(entityTypeText);
+  const { title, deadlineTicks, category, entityType } = checkTaskValues(portal, {
+    title: v.title as string | undefined,
+    deadline: v.deadline as string | undefined,
+    categoryId,
+    entityTypeText: v.entityType as string | undefined,
+  });
   const entityId = (v.entityId as number | undefined) ?? 0;
   const entityTitle = entityType && entityId > 0 ? portal.entityTitle(entityType, entityId) : undefined;
   // SaveOrUpdateTask gives the id; ToTaskWrapper then builds the category with ToTaskCategoryWrapper, whose

@@ -1,9 +1,8 @@
 // PUT api/2.0/crm/task/{taskid}: CRMApi.Tasks.cs UpdateTask over TaskDao.SaveOrUpdateTask: a full replace, and an
 // insert when no task has the id (docs/fidelity.md, ONLYOFFICE: Read-back and lifecycle routes).
 import type { Ticks } from '../../core/ticks.js';
-import { parseApiDateTime } from './api-datetime.js';
-import { OnlyofficeError } from './errors.js';
-import type { EntityType, Portal, PortalUser } from './portal.js';
+import type { Portal, PortalUser } from './portal.js';
+import { checkTaskValues } from './task-checks.js';
 import type { OnlyofficeTaskEntity } from './task-entity.js';
 import { type TaskRouteInput, taskIdOf } from './task-routes.js';
 import { toTaskWrapper, wholeSecond } from './task-wrapper.js';
@@ -17,33 +16,23 @@ export interface UpdateTaskInput extends TaskRouteInput {
   nextTaskId: () => number;
 }
 
-function entityTypeOf(value: unknown): EntityType | undefined {
-  const text = typeof value === 'string' ? value.toLowerCase() : '';
-  return text === 'opportunity' || text === 'case' ? text : undefined;
-}
-
 /** The task as UpdateTask holds it after the save: the values as sent (ToTaskWrapper of the in-memory task). */
 export function updateTask(portal: Portal, { bound, tasks, caller, now, nextTaskId }: UpdateTaskInput): Record<string, unknown> {
   const taskid = taskIdOf(bound); // binding first, in the method's order: taskid, title, description, deadline, …
   const v = bound.values;
-  const title = v.title as string | undefined;
-  const deadline = v.deadline as string | undefined;
   const categoryId = (v.categoryid as number | undefined) ?? 0;
-  const entityTypeText = v.entityType as string | undefined;
-  // UpdateTask never checks taskid: `PUT task/0` inserts, as an unknown id does.
-  // 1. entityType other than opportunity/case, or categoryid <= 0. 2. No such category: 404.
-  if ((entityTypeText && !entityTypeOf(entityTypeText)) || categoryId <= 0) throw new OnlyofficeError('invalidArgument');
-  if (!portal.category(categoryId)) throw new OnlyofficeError('categoryNotFound');
-  // 3. SaveOrUpdateTask: no title or no deadline (ApiDateTime MinValue).
-  if (!title || !deadline) throw new OnlyofficeError('invalidArgument');
-  const deadlineTicks = parseApiDateTime(deadline, portal.utcOffsetMinutes);
-  if (deadlineTicks === undefined) throw new OnlyofficeError('invalidDate', deadline);
+  // UpdateTask never checks taskid: `PUT task/0` inserts, as an unknown id does. Then CreateTask's checks.
+  const { title, deadlineTicks, entityType } = checkTaskValues(portal, {
+    title: v.title as string | undefined,
+    deadline: v.deadline as string | undefined,
+    categoryId,
+    entityTypeText: v.entityType as string | undefined,
+  });
 
   // The update branch keeps create_on, create_by and is_closed from the row (read back: whole seconds); the
   // insert branch (taskid 0 or no such row) sets them as a create does and takes a new auto-increment id.
   const old = taskid > 0 ? tasks.get(taskid) : undefined;
   const id = old ? old.id : nextTaskId();
-  const entityType = entityTypeOf(entityTypeText);
   const task: OnlyofficeTaskEntity = {
     id,
     title,
