@@ -30,6 +30,7 @@ async function call(replica: Replica, method: string, path: string, headers: Rec
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the answers are read as loose JSON
   let json: any;
   try {
     json = JSON.parse(text);

@@ -156,6 +156,8 @@ export function createAdminRouter(stub: Stub): Router {
       // Created tasks in all sessions; full: session and API pairs whose next create is refused (--max-tasks) until a reset.
       tasks: health.tasks,
       store: stub.store.kind,
+      // With a shared store, which replica answered (a process; a --workers worker).
+      ...(stub.shared ? { replica: { pid: process.pid, ...(process.env.TASKSTUB_WORKER ? { worker: Number(process.env.TASKSTUB_WORKER) } : {}) } } : {}),
       ...(journalFile ? { journalFile } : {}),
       memory: memory(),
     });

@@ -17,7 +17,7 @@ import type { StoredTask } from '../task-table.js';
 import type { TokenStore } from '../store.js';
 import { StoreUnavailableError } from './connect.js';
 import type { BeginNeeds, RedisStore } from './index.js';
-import { CallDraws, CallPass, type CallPlan, FetchedTable, NeedMore } from './overlay.js';
+import { CallDraws, CallPass, type CallPlan, type FetchedTable, NeedMore } from './overlay.js';
 import type { ApiName } from '../../core/record.js';
 import type { SharedFault } from './faults.js';
 
