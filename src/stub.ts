@@ -293,8 +293,16 @@ export function createStub(options: StubOptions = {}): Stub {
   return stub;
 }
 
-/** The memory store's admin view: every answer synchronous, exactly what the admin routes read before. */
-function memoryAdminView(stub: Stub): AdminView {
+/** What the admin routes read the store through: the shared store's view, or one over this stub's own journal and faults. */
+export function adminViewOf(stub: Stub): AdminView {
+  return stub.shared ? stub.admin : memoryAdminView(stub);
+}
+
+/**
+ * The memory store's admin view: every answer synchronous, exactly what the admin routes read before. Made from
+ * the stub the router is given (adminViewOf), so that a stub with parts replaced (tests) is read as given.
+ */
+export function memoryAdminView(stub: Stub): AdminView {
   const { journal, faults, context } = stub;
   return {
     calls: (session) => journal.calls(session),

@@ -8,7 +8,7 @@ import { ClockError } from '../core/clock.js';
 import { explainErrors } from '../core/schema-errors.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { ApiName } from '../core/record.js';
-import type { Stub } from '../stub.js';
+import { adminViewOf, type Stub } from '../stub.js';
 import { jsonNesting } from '../core/body.js';
 import { showEntry, SHOWN_DEPTH, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
@@ -53,6 +53,7 @@ function allowedMethods(router: Router, path: string): string[] {
 export function createAdminRouter(stub: Stub): Router {
   const router = express.Router();
   const { registry } = stub.context;
+  const admin = adminViewOf(stub);
   /** Throws the problem when `value` breaks the schema. Compiled on first use: the admin schemas stay out of the start-up time. */
   function check(schema: string, value: unknown, message: string): void {
     const validate = registry.validator(schema);
@@ -67,7 +68,7 @@ export function createAdminRouter(stub: Stub): Router {
     const compiled = compileMatcher(matcher); // its patterns checked (a 400) before any call is looked at, and compiled once for all of them
     // A call whose bytes cannot be read matches nothing it would have to be read for: only a matcher that names no more than a session.
     const anyCall = Object.keys(matcher).every((key) => key === 'session');
-    const read = stub.admin.calls(matcher.session);
+    const read = admin.calls(matcher.session);
     const calls = read instanceof Promise ? await read : read;
     return calls.filter((call) => (call.unreadable === undefined ? compiled.matches(viewOf(call), patternBudget(total)) : anyCall));
   }
@@ -112,7 +113,7 @@ export function createAdminRouter(stub: Stub): Router {
       // The newest `limit` entries, still oldest first.
       calls = calls.slice(-Number(limitText));
     }
-    const evicted = stub.admin.evicted(matcher.session);
+    const evicted = admin.evicted(matcher.session);
     return { entries: calls.map((call) => call.entry()), total, evicted: evicted instanceof Promise ? await evicted : evicted };
   }
 
@@ -133,7 +134,7 @@ export function createAdminRouter(stub: Stub): Router {
   });
 
   router.get('/health', async (_req, res) => {
-    const read = stub.admin.health();
+    const read = admin.health();
     let health: Awaited<typeof read>;
     try {
       health = read instanceof Promise ? await read : read;
@@ -205,7 +206,7 @@ export function createAdminRouter(stub: Stub): Router {
   });
 
   router.delete('/requests', async (req, res) => {
-    const done = stub.admin.clearJournal(namedSession(req));
+    const done = admin.clearJournal(namedSession(req));
     if (done instanceof Promise) await done;
     res.json({ ok: true });
   });
@@ -224,7 +225,7 @@ export function createAdminRouter(stub: Stub): Router {
       res.json({ ok: true, actual });
       return;
     }
-    const read = stub.admin.calls(matcher.session);
+    const read = admin.calls(matcher.session);
     const scope = read instanceof Promise ? await read : read;
     throw new Problem('verificationFailed', `Expected ${JSON.stringify(expected)} matching calls, found ${actual}.`, {
       ok: false,
@@ -238,23 +239,23 @@ export function createAdminRouter(stub: Stub): Router {
     const body: unknown = req.body ?? {};
     check('admin/queued-fault', body, 'The body is not a queued fault: {match?, fault, times?}.');
     const fault = body as QueuedFault;
-    const added = stub.admin.addFault(fault, namedSession(req, fault.match?.session));
+    const added = admin.addFault(fault, namedSession(req, fault.match?.session));
     res.status(201).json(added instanceof Promise ? await added : added);
   });
 
   router.get('/faults', async (req, res) => {
-    const faults = stub.admin.listFaults(namedSession(req));
+    const faults = admin.listFaults(namedSession(req));
     res.json({ faults: faults instanceof Promise ? await faults : faults });
   });
 
   router.delete('/faults', async (req, res) => {
-    const done = stub.admin.clearFaults(namedSession(req));
+    const done = admin.clearFaults(namedSession(req));
     if (done instanceof Promise) await done;
     res.json({ ok: true });
   });
 
   router.post('/reset', async (req, res) => {
-    const done = stub.admin.reset(namedSession(req));
+    const done = admin.reset(namedSession(req));
     if (done instanceof Promise) await done;
     res.json({ ok: true });
   });
@@ -269,7 +270,7 @@ export function createAdminRouter(stub: Stub): Router {
     const apis: ApiName[] = api === undefined ? ['onlyoffice', 'wello'] : [api];
     const lists: string[] = [];
     for (const name of apis) {
-      const read = stub.admin.storedTasks(session, name);
+      const read = admin.storedTasks(session, name);
       lists.push(`${JSON.stringify(name)}:[${(read instanceof Promise ? await read : read).join(',')}]`);
     }
     res.type('application/json; charset=utf-8').send(`{"session":${JSON.stringify(session)},${lists.join(',')}}`);
@@ -294,7 +295,7 @@ export function createAdminRouter(stub: Stub): Router {
   addWelloTaskRoutes(router, stub);
 
   router.get('/state', async (req, res) => {
-    const state = stub.admin.state(namedSession(req) ?? DEFAULT_SESSION);
+    const state = admin.state(namedSession(req) ?? DEFAULT_SESSION);
     res.json(state instanceof Promise ? await state : state);
   });
 
@@ -304,13 +305,13 @@ export function createAdminRouter(stub: Stub): Router {
     const { session: bodySession, ...state } = body as StubState;
     const session = namedSession(req, bodySession) ?? DEFAULT_SESSION;
     try {
-      const done = stub.admin.setState(session, state);
+      const done = admin.setState(session, state);
       if (done instanceof Promise) await done;
     } catch (error) {
       if (error instanceof ClockError) throw invalid(error.message.replace(/^--clock: /, 'clock: '));
       throw error;
     }
-    const shown = stub.admin.state(session);
+    const shown = admin.state(session);
     res.json(shown instanceof Promise ? await shown : shown);
   });
 
