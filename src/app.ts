@@ -56,9 +56,11 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   app.use(express.raw({ type: () => true, limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT }));
 
   app.use((req, res, next) => {
-    const result = stub.handle(toCoreRequest(req));
-    if (result) deliver(res, result);
-    else next();
+    const result = stub.respond(toCoreRequest(req));
+    if (result === undefined) next();
+    // A shared store answers with a promise (src/store/redis/shared-path.ts); the memory store at once.
+    else if (result instanceof Promise) result.then((r) => deliver(res, r), next);
+    else deliver(res, result);
   });
 
   app.use((_req, res) => {
@@ -69,7 +71,8 @@ export function createApp(options: AppOptions = {}, stub: Stub = createStub(opti
   const bodyErrors: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
-      const result = stub.handle({ ...toCoreRequest(req), body: Buffer.alloc(0) }, { bodyTooLarge: true });
+      const result = stub.respond({ ...toCoreRequest(req), body: Buffer.alloc(0) }, { bodyTooLarge: true });
+      if (result instanceof Promise) return void result.then((r) => deliver(res, r), next);
       if (result) return deliver(res, result);
     }
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;

@@ -12,6 +12,8 @@ import { bodyLimitBytes, createStubServer, shutDown, type Shutdown } from './ser
 import { createStub, DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, journalMaxBytes, type Stub } from './stub.js';
 import { DEFAULT_MAX_SESSIONS } from './core/sessions.js';
 import { DEFAULT_MAX_TASKS } from './store/task-table.js';
+import type { RedisStore } from './store/redis/index.js';
+import { connectSharedStore, DEFAULT_STORE, isClusterWorker, runPrimary, workersProblem } from './serve-shared.js';
 import { DEFAULT_FIXTURES_DIR } from './fixtures.js';
 import { parseClockOption } from './core/clock.js';
 import { DEFAULT_TIMEOUT_MS as DEFAULT_REPLAY_TIMEOUT_MS } from './replay/defaults.js';
@@ -43,6 +45,9 @@ interface ServeArgs {
   'cors-origin': string[] | undefined;
   'allowed-host': string[] | undefined;
   watch: boolean;
+  store: string;
+  workers: number;
+  'session-ttl': string | undefined;
 }
 
 /** How long --shutdown-grace is by default: as long as a request may reasonably take, well under the 10 s a container runtime waits before SIGKILL. */
@@ -140,6 +145,24 @@ function readAdminTokenFile(args: ServeArgs): void {
 function serve(args: ServeArgs): void {
   readAdminTokenFile(args);
   checkExposure(args);
+  // --store redis://… and --workers (src/serve-shared.ts): refused before anything starts, connected before the stub is made.
+  const workersRefused = workersProblem(args.workers, args.store);
+  if (workersRefused) {
+    process.stderr.write(`taskstub: ${workersRefused}\n`);
+    process.exit(2);
+  }
+  if (args.workers > 1 && !isClusterWorker()) return runPrimary(args.workers, args.seed);
+  if (args.store !== DEFAULT_STORE) {
+    connectSharedStore({ store: args.store, clock: args.clock, journalLimit: args['journal-limit'], journalMaxBytes: args['journal-max-bytes'], maxTasks: args['max-tasks'], sessionTtl: args['session-ttl'] }).then(
+      (shared) => serveWith(args, shared),
+      fail,
+    );
+    return;
+  }
+  serveWith(args, undefined);
+}
+
+function serveWith(args: ServeArgs, shared: RedisStore | undefined): void {
   // V8 then collects the old generation sooner; little reaches it since the journal left the V8 heap (bench/README.md).
   if (args['low-memory']) setFlagsFromString('--heap-growing-percent=30');
   const logger = args.log ? createRequestLogger() : undefined;
@@ -154,7 +177,15 @@ function serve(args: ServeArgs): void {
     maxTasks: args['max-tasks'],
     journalFile: args['journal-file'],
     journalSecrets: args['journal-secrets'],
+    ...(shared ? { sharedStore: shared } : {}),
   });
+  if (shared) {
+    const close = stub.close;
+    stub.close = async () => {
+      await close();
+      await shared.close();
+    };
+  }
   const cors = { enabled: args.cors === 'on', origins: args['cors-origin'] };
   const server = createStubServer({ bodyLimit: args['body-limit'], adminToken: args['admin-token'], logger, cors, allowedHosts: args['allowed-host'] }, stub);
   if (args.watch) watchFixtures(stub, args.fixtures ?? DEFAULT_FIXTURES_DIR);
@@ -484,6 +515,13 @@ await yargs(hideBin(process.argv))
         .option('low-memory', { type: 'boolean', default: false, describe: 'Hold less memory at some cost in throughput and p99 (V8 collects sooner)' })
         .option('log', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr (method, path, status, duration, session)' })
         .option('watch', { type: 'boolean', default: false, describe: 'Reload the fixtures when they change, keeping the journal and counters' })
+        .option('store', {
+          type: 'string',
+          default: process.env.TASKSTUB_STORE || DEFAULT_STORE,
+          describe: 'Where sessions, journal, faults, tokens and tasks live: memory (this process), or redis://HOST:PORT[/DB], rediss://…, redis+unix:///path.sock (?prefix=) shared by N replicas; env TASKSTUB_STORE',
+        })
+        .option('workers', { type: 'number', default: 1, describe: 'Worker processes sharing the port (node:cluster); more than 1 needs --store redis://…' })
+        .option('session-ttl', { type: 'string', describe: 'With --store redis://…: forget a session idle this long (seconds, or 30m, 24h, 7d; 0: never; default 24h)' })
         .option('shutdown-grace', {
           type: 'number',
           default: DEFAULT_SHUTDOWN_GRACE_MS,

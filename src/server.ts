@@ -64,9 +64,9 @@ function createRouter(stub: Stub, app: Express, limit: number): RequestListener 
     req.on('end', () => {
       // Always a copy: a chunk is a slice of the socket's read buffer, which the journal would otherwise keep alive.
       const body = tooLarge ? EMPTY : Buffer.concat(chunks, size);
-      let result: StubResult | undefined;
+      let result: StubResult | Promise<StubResult> | undefined;
       try {
-        result = stub.handle(
+        result = stub.respond(
           { method: req.method ?? 'GET', path, query: q < 0 ? {} : parseQuery(url.slice(q + 1)), rawQuery: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body },
           tooLarge ? { bodyTooLarge: true } : undefined,
         );
@@ -74,7 +74,9 @@ function createRouter(stub: Stub, app: Express, limit: number): RequestListener 
         sendInternalError(res, error);
         return;
       }
-      if (result) deliver(res, result);
+      // A shared store answers with a promise (src/store/redis/shared-path.ts); the memory store at once.
+      if (result instanceof Promise) result.then((r) => deliver(res, r), (error: unknown) => sendInternalError(res, error));
+      else if (result) deliver(res, result);
     });
     req.on('error', () => res.destroy());
   };

@@ -14,6 +14,10 @@ import { openJournalFile, type JournalFileStatus } from './journal/file.js';
 import type { Journal } from './journal/journal.js';
 import { createMemoryStore } from './store/memory.js';
 import type { Store } from './store/store.js';
+import type { AdminView } from './store/admin-view.js';
+import type { RedisStore } from './store/redis/index.js';
+import { createRedisAdminView } from './store/redis/admin-view.js';
+import { createSharedPath, SwappableTokens } from './store/redis/shared-path.js';
 import { type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
 import type { StubState } from './generated/admin/state.js';
 import type { AuthMode, StubContext } from './context.js';
@@ -46,6 +50,11 @@ export interface StubOptions {
   id2Base?: number;
   /** The most tasks one session holds on one API (default 10000); a create past it is refused in the API's error shape. */
   maxTasks?: number;
+  /**
+   * A connected shared store (--store redis://…; RedisStore.connect): sessions, journal, faults, tokens and
+   * tasks live there, and `respond` answers with a promise. Omitted: the in-memory store, answering synchronously.
+   */
+  sharedStore?: RedisStore;
 }
 
 /** What the core decided about one call: the answer, what to record, and what the adapter must do. */
@@ -71,6 +80,15 @@ export interface Stub {
   owns(path: string): boolean;
   /** The answer to an API request, recorded in the journal; undefined when no API owns the path. */
   handle(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): StubResult | undefined;
+  /**
+   * What the HTTP adapters call: `handle` with the memory store (synchronous, as fast as before); with a shared
+   * store a promise (one begin and one record round trip), a 503 in the API's own shape while it is unreachable.
+   */
+  respond(req: CoreRequest, flags?: { bodyTooLarge?: boolean }): StubResult | Promise<StubResult> | undefined;
+  /** The admin API's reads and writes of the store (synchronous with the memory store). */
+  readonly admin: AdminView;
+  /** The shared store, when there is one. */
+  readonly shared: RedisStore | undefined;
   /** Clears the journal, counters, random stream and queued faults of one session, or of all. */
   reset(session?: string): void;
   state(session: string): StubState;
@@ -125,7 +143,13 @@ export function createStub(options: StubOptions = {}): Stub {
   // ONLYOFFICE owns /api/2.0/ and is asked first; Wello answers the rest of /api/.
   const buildApis = (): Api[] => [createOnlyofficeApi(context), createWelloApi(context)];
   let apis: Api[] = [];
-  const store = createMemoryStore({
+  // A call whose check the API deferred is checked again, by the API that answered it, when it is read.
+  const recheck = (name: ApiName, operation: string, request: CoreRequest) => {
+    const api = apis.find((a) => a.name === name);
+    if (!api?.check) throw new Error(`the ${name} API recorded a deferred check it cannot make`);
+    return api.check(operation, request);
+  };
+  const memoryStore = createMemoryStore({
     seed,
     bases: { onlyofficeTaskId: options.taskIdBase ?? 1, welloId2: options.id2Base ?? 1 },
     clock: globalClock,
@@ -133,13 +157,12 @@ export function createStub(options: StubOptions = {}): Stub {
     journal: { maxBytes: journalMaxBytes(options.journalMaxBytes) },
     maxSessions,
     maxTasks: options.maxTasks,
-    // A call whose check the API deferred is checked again, by the API that answered it, when it is read.
-    check(name, operation, request) {
-      const api = apis.find((a) => a.name === name);
-      if (!api?.check) throw new Error(`the ${name} API recorded a deferred check it cannot make`);
-      return api.check(operation, request);
-    },
+    check: (name, operation, request) => recheck(name as ApiName, operation, request),
   });
+  const shared = options.sharedStore;
+  // With a shared store the APIs' tokens go to each call's stand-ins (src/store/redis/overlay.ts).
+  const sharedTokens = shared ? new SwappableTokens(memoryStore.tokens) : undefined;
+  const store: Store = sharedTokens ? { ...memoryStore, kind: shared!.kind, tokens: sharedTokens } : memoryStore;
   const { journal, faults } = store;
   const context: StubContext = {
     registry,
@@ -186,20 +209,31 @@ export function createStub(options: StubOptions = {}): Stub {
     return { result, fault };
   }
 
-  return {
+  const sharedPath = shared
+    ? createSharedPath({ store: shared, seed, context, tokens: sharedTokens!, faultHeaderProblem, recorded: (entry) => file?.append(() => showEntry(entry, journalSecrets)) })
+    : undefined;
+
+  const stub: Stub = {
     context,
     store,
+    shared,
     seed,
     journal,
     journalSecrets,
     faults,
     owns: (path) => apis.some((a) => a.owns(path)),
     storedTasks(session, name) {
-      const held = store.sessions.find(session);
+      const held = context.sessions.find(session);
       const api = apis.find((a) => a.name === name);
       return held && api ? api.storedTasks(held) : [];
     },
+    respond(req, flags) {
+      if (!sharedPath) return stub.handle(req, flags);
+      const api = apis.find((a) => a.owns(req.path));
+      return api ? (sharedPath.answer(api, req, flags) as Promise<StubResult>) : undefined;
+    },
     handle(req, flags = {}) {
+      if (sharedPath) throw new Error('with a shared store, calls are answered by respond(), which answers a promise');
       const api = apis.find((a) => a.owns(req.path));
       if (!api) return undefined;
       const started = performance.now();
@@ -246,5 +280,61 @@ export function createStub(options: StubOptions = {}): Stub {
     },
     journalFileStatus: () => file?.status(),
     close: async () => file?.close(),
+    admin: undefined as unknown as AdminView,
+  };
+  (stub as { admin: AdminView }).admin = shared
+    ? createRedisAdminView({
+        store: shared,
+        recheck,
+        maxBytes: journalMaxBytes(options.journalMaxBytes),
+        storedTasks: (session, name) => sharedPath!.read(session, () => stub.storedTasks(session, name)),
+      })
+    : memoryAdminView(stub);
+  return stub;
+}
+
+/** What the admin routes read the store through: the shared store's view, or one over this stub's own journal and faults. */
+export function adminViewOf(stub: Stub): AdminView {
+  return stub.shared ? stub.admin : memoryAdminView(stub);
+}
+
+/**
+ * The memory store's admin view: every answer synchronous, exactly what the admin routes read before. Made from
+ * the stub the router is given (adminViewOf), so that a stub with parts replaced (tests) is read as given.
+ */
+export function memoryAdminView(stub: Stub): AdminView {
+  const { journal, faults, context } = stub;
+  return {
+    calls: (session) => journal.calls(session),
+    evicted: (session) => journal.evicted(session),
+    get: (id) => journal.get(id),
+    newest: (count, afterId, session) =>
+      session === undefined
+        ? journal.newest(count, afterId)
+        : journal
+            .calls(session)
+            .filter((call) => call.id > afterId)
+            .slice(-count)
+            .map((call) => call.entry()),
+    clearJournal: (session) => journal.clear(session),
+    addFault(fault, session) {
+      // A fault queued for a session makes it (or marks it used), as a call in it would: evicting it drops the fault.
+      if (session !== undefined) context.sessions.get(session);
+      return faults.add(session === undefined ? fault : { ...fault, match: { ...fault.match, session } });
+    },
+    listFaults: (session) => faults.list(session),
+    clearFaults: (session) => faults.clear(session),
+    reset: (session) => stub.reset(session),
+    state: (session) => stub.state(session),
+    setState: (session, state) => stub.setState(session, state),
+    storedTasks: (session, api) => stub.storedTasks(session, api),
+    health: () => ({
+      reachable: true,
+      clockFrozen: context.sessions.clock.frozen,
+      journal: { entries: journal.size, limit: journal.limit, evicted: journal.evicted(), bytes: journal.bytes, maxBytes: journal.maxBytes },
+      sessions: { count: context.sessions.size, max: context.sessions.max, evicted: context.sessions.evicted },
+      tasks: stub.store.taskHealth(),
+    }),
+    subscribe: (_afterId, listener) => journal.subscribe(listener),
   };
 }

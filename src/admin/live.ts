@@ -8,7 +8,8 @@ import { formatIso } from '../core/clock.js';
 import { showEntry, type StoredEntry, unshownEntry } from '../journal/entry.js';
 import type { JournalEvent } from '../journal/journal.js';
 import { contractWarnings } from '../journal/warnings.js';
-import type { Stub } from '../stub.js';
+import type { AdminView } from '../store/admin-view.js';
+import { adminViewOf, type Stub } from '../stub.js';
 import { Problem } from './problem.js';
 import { namedSession } from './session.js';
 
@@ -75,18 +76,13 @@ function sendPage(_req: Request, res: Response): void {
  * client that stops reading is dropped once more than LIVE_BUFFER_LIMIT bytes
  * wait for it, instead of the server holding every event for it.
  */
-function streamEvents(stub: Stub, req: Request, res: Response): void {
+async function streamEvents(stub: Stub, admin: AdminView, req: Request, res: Response): Promise<void> {
   const after = Number(req.headers['last-event-id'] ?? req.query.after ?? 0) || 0;
   // ?session= (or X-Stub-Session): that session's calls only, and the clears that reach it.
   const session = namedSession(req);
-  const backlog =
-    session === undefined
-      ? stub.journal.newest(after > 0 ? RESUME_BACKLOG : BACKLOG, after)
-      : stub.journal
-          .calls(session)
-          .filter((call) => call.id > after)
-          .slice(after > 0 ? -RESUME_BACKLOG : -BACKLOG)
-          .map((call) => call.entry());
+  // With a shared store the backlog and the feed come from Redis (every replica's calls); with memory, at once.
+  const read = admin.newest(after > 0 ? RESUME_BACKLOG : BACKLOG, after, session);
+  const backlog = read instanceof Promise ? await read : read;
   res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
   const frame = (entry: StoredEntry) => `id: ${entry.id}\nevent: entry\ndata: ${summaryJson(entry)}\n\n`;
   const start = `retry: 1000\n${backlog.map(frame).join('')}\n`;
@@ -108,7 +104,7 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
     pending = [];
     send(text);
   };
-  const unsubscribe = stub.journal.subscribe((event: JournalEvent) => {
+  const unsubscribe = admin.subscribe(backlog.at(-1)?.id ?? after, (event: JournalEvent) => {
     if (event.kind === 'closing') return void (open() && res.end());
     if (!open()) return;
     if (session !== undefined && (event.kind === 'added' ? event.entry.session !== session : event.session !== undefined && event.session !== session)) return;
@@ -123,11 +119,13 @@ function streamEvents(stub: Stub, req: Request, res: Response): void {
 }
 
 export function addLiveRoutes(router: Router, stub: Stub): void {
+  const admin = adminViewOf(stub);
   router.get('/ui', sendPage);
-  router.get('/events', (req, res) => streamEvents(stub, req, res));
-  router.get('/requests/:id', (req, res) => {
+  router.get('/events', (req, res) => streamEvents(stub, admin, req, res));
+  router.get('/requests/:id', async (req, res) => {
     const id = /^\d+$/.test(String(req.params.id)) ? Number(req.params.id) : NaN;
-    const entry = stub.journal.get(id);
+    const read = admin.get(id);
+    const entry = read instanceof Promise ? await read : read;
     if (!entry) throw new Problem('notFound', `No call ${String(req.params.id)} in the journal (evicted, cleared, or never made).`);
     const raw = { request: entry.request.body.toString('utf8'), response: entry.result.response.body };
     res.type('application/json; charset=utf-8').send(showEntry(entry, stub.journalSecrets, () => ({ raw })));

@@ -8,7 +8,7 @@ import { ClockError } from '../core/clock.js';
 import { explainErrors } from '../core/schema-errors.js';
 import { DEFAULT_SESSION } from '../core/sessions.js';
 import type { ApiName } from '../core/record.js';
-import type { Stub } from '../stub.js';
+import { adminViewOf, type Stub } from '../stub.js';
 import { jsonNesting } from '../core/body.js';
 import { showEntry, SHOWN_DEPTH, type StoredEntry } from '../journal/entry.js';
 import { toHar } from '../journal/har.js';
@@ -23,6 +23,10 @@ import { sendReadme, sendWelcome } from './welcome.js';
 import { invalid, matcherProblem, Problem, sendProblem } from './problem.js';
 import { namedSession } from './session.js';
 import { addWelloTaskRoutes } from './wello-tasks.js';
+import { StoreUnavailableError } from '../store/redis/connect.js';
+
+// The store's answers (stub.admin) are MaybePromise: `v instanceof Promise ? await v : v` keeps a handler
+// synchronous with the memory store, exactly as before, and awaits a shared store's.
 
 const ADMIN_BODY_LIMIT = '1mb';
 /** What GET /__admin/requests (and its .jsonl and .har) reads from the query. */
@@ -49,6 +53,7 @@ function allowedMethods(router: Router, path: string): string[] {
 export function createAdminRouter(stub: Stub): Router {
   const router = express.Router();
   const { registry } = stub.context;
+  const admin = adminViewOf(stub);
   /** Throws the problem when `value` breaks the schema. Compiled on first use: the admin schemas stay out of the start-up time. */
   function check(schema: string, value: unknown, message: string): void {
     const validate = registry.validator(schema);
@@ -59,11 +64,13 @@ export function createAdminRouter(stub: Stub): Router {
    * Calls matching the matcher, oldest first (decoded only as far as the matcher looks). `total`: what the body's
    * patterns may spend over the whole request (a PatternCostError, a 400, past it).
    */
-  function select(matcher: Matcher, total = requestBudget()): JournalCall[] {
+  async function select(matcher: Matcher, total = requestBudget()): Promise<JournalCall[]> {
     const compiled = compileMatcher(matcher); // its patterns checked (a 400) before any call is looked at, and compiled once for all of them
     // A call whose bytes cannot be read matches nothing it would have to be read for: only a matcher that names no more than a session.
     const anyCall = Object.keys(matcher).every((key) => key === 'session');
-    return stub.journal.calls(matcher.session).filter((call) => (call.unreadable === undefined ? compiled.matches(viewOf(call), patternBudget(total)) : anyCall));
+    const read = admin.calls(matcher.session);
+    const calls = read instanceof Promise ? await read : read;
+    return calls.filter((call) => (call.unreadable === undefined ? compiled.matches(viewOf(call), patternBudget(total)) : anyCall));
   }
 
   /** A matcher from ?session= (or X-Stub-Session) &api=&method=&path=&status=, checked like a JSON one. */
@@ -96,17 +103,18 @@ export function createAdminRouter(stub: Stub): Router {
     return scoped(req, body as Matcher);
   }
 
-  function listing(req: Request, extraQuery: readonly string[] = []): { entries: StoredEntry[]; total: number; evicted: number } {
+  async function listing(req: Request, extraQuery: readonly string[] = []): Promise<{ entries: StoredEntry[]; total: number; evicted: number }> {
     const matcher = queryMatcher(req, extraQuery);
     const limitText = req.query.limit;
-    let calls = select(matcher);
+    let calls = await select(matcher);
     const total = calls.length;
     if (limitText !== undefined) {
       if (typeof limitText !== 'string' || !/^\d+$/.test(limitText) || Number(limitText) < 1) throw invalid('limit must be a positive integer');
       // The newest `limit` entries, still oldest first.
       calls = calls.slice(-Number(limitText));
     }
-    return { entries: calls.map((call) => call.entry()), total, evicted: stub.journal.evicted(matcher.session) };
+    const evicted = admin.evicted(matcher.session);
+    return { entries: calls.map((call) => call.entry()), total, evicted: evicted instanceof Promise ? await evicted : evicted };
   }
 
   // Nested past SHOWN_DEPTH, a matcher could not be compared or echoed (JSON.stringify, subset matching) without
@@ -125,21 +133,32 @@ export function createAdminRouter(stub: Stub): Router {
     res.json({ status: 'ok' });
   });
 
-  router.get('/health', (_req, res) => {
-    // The global clock; sessions with their own say so in GET /__admin/state.
-    const { clock } = stub.context.sessions;
+  router.get('/health', async (_req, res) => {
+    const read = admin.health();
+    let health: Awaited<typeof read>;
+    try {
+      health = read instanceof Promise ? await read : read;
+    } catch (error) {
+      // A shared store that does not answer: 503, so that a readiness probe drains this replica.
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      res.status(503).json({ status: 'unavailable', seed: stub.seed, store: 'unreachable', detail: error.message, memory: memory() });
+      return;
+    }
     // A journal file that lost calls is a broken promise (nothing lost): the stub still answers, degraded.
     const journalFile = stub.journalFileStatus();
     res.json({
       status: journalFile && !journalFile.ok ? 'degraded' : 'ok',
       seed: stub.seed,
-      clock: clock.frozen ? 'frozen' : 'real',
-      journal: { entries: stub.journal.size, limit: stub.journal.limit, evicted: stub.journal.evicted(), bytes: stub.journal.bytes, maxBytes: stub.journal.maxBytes },
+      // The global clock; sessions with their own say so in GET /__admin/state.
+      clock: health.clockFrozen ? 'frozen' : 'real',
+      journal: health.journal,
       // Named sessions (the default one is always kept and not counted); evicted: least recently used, to stay within max.
-      sessions: { count: stub.context.sessions.size, max: stub.context.sessions.max, evicted: stub.context.sessions.evicted },
+      ...(health.sessions ? { sessions: health.sessions } : {}),
       // Created tasks in all sessions; full: session and API pairs whose next create is refused (--max-tasks) until a reset.
-      tasks: stub.store.taskHealth(),
+      tasks: health.tasks,
       store: stub.store.kind,
+      // With a shared store, which replica answered (a process; a --workers worker).
+      ...(stub.shared ? { replica: { pid: process.pid, ...(process.env.TASKSTUB_WORKER ? { worker: Number(process.env.TASKSTUB_WORKER) } : {}) } } : {}),
       ...(journalFile ? { journalFile } : {}),
       memory: memory(),
     });
@@ -152,51 +171,53 @@ export function createAdminRouter(stub: Stub): Router {
     res.json(openApiDocument(registry, { serverUrl: requestOrigin(req.protocol, req.get('host')) }));
   });
 
-  router.get('/requests', (req, res) => {
-    const { entries, total, evicted } = listing(req);
+  router.get('/requests', async (req, res) => {
+    const { entries, total, evicted } = await listing(req);
     // Each entry is made JSON on its own (showEntry): one that cannot be shown is a stub in its place, not a 500 for the listing.
     const requests = entries.map((e) => showEntry(e, stub.journalSecrets)).join(',');
     res.type('application/json; charset=utf-8').send(`{"requests":[${requests}],"total":${total},"evicted":${evicted}}`);
   });
 
-  router.get('/requests.jsonl', (req, res) => {
-    const { entries } = listing(req);
+  router.get('/requests.jsonl', async (req, res) => {
+    const { entries } = await listing(req);
     res.type('application/jsonl; charset=utf-8').send(entries.map((e) => `${showEntry(e, stub.journalSecrets)}\n`).join(''));
   });
 
-  router.get('/requests.har', (req, res) => {
-    const { entries } = listing(req);
+  router.get('/requests.har', async (req, res) => {
+    const { entries } = await listing(req);
     res.type('application/json; charset=utf-8').attachment('taskstub.har').send(JSON.stringify(toHar(entries, stub.journalSecrets)));
   });
 
   // The journal as a Pact V4 file (src/pact/export.ts), filtered as the listing is.
-  router.get('/requests.pact', (req, res) => {
+  router.get('/requests.pact', async (req, res) => {
     const names = (['consumer', 'provider'] as const).map((what) => {
       const problem = pactNameProblem(what, req.query[what]);
       if (problem !== undefined) throw invalid(`${problem}: /__admin/requests.pact?consumer=C&provider=P`);
       return req.query[what] as string;
     });
     const [consumer, provider] = names as [string, string];
-    const { entries } = listing(req, ['consumer', 'provider']);
+    const { entries } = await listing(req, ['consumer', 'provider']);
     const pact = toPact(entries, { consumer, provider, secrets: stub.journalSecrets });
     res.type('application/json; charset=utf-8').attachment(pactFileName(consumer, provider)).send(JSON.stringify(pact, null, 2));
   });
 
-  router.post('/requests/count', (req, res) => {
-    res.json({ count: select(bodyMatcher(req)).length });
+  router.post('/requests/count', async (req, res) => {
+    res.json({ count: (await select(bodyMatcher(req))).length });
   });
 
-  router.delete('/requests', (req, res) => {
-    stub.journal.clear(namedSession(req));
+  router.delete('/requests', async (req, res) => {
+    const done = admin.clearJournal(namedSession(req));
+    if (done instanceof Promise) await done;
     res.json({ ok: true });
   });
 
-  router.post('/verify', (req, res) => {
+  router.post('/verify', async (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/verify', body, 'The body is not a verification: a matcher with count, atLeast or atMost.');
     const { count, atLeast, atMost, ...matcher } = scoped(req, body as Verification & Matcher);
     const total = requestBudget();
-    const actual = select(matcher, total).length;
+    const selected = await select(matcher, total);
+    const actual = selected.length;
     const expected = count !== undefined ? { count } : atLeast === undefined && atMost === undefined ? { atLeast: 1 } : { atLeast, atMost };
     const ok =
       count !== undefined ? actual === count : (expected.atLeast === undefined || actual >= expected.atLeast) && (atMost === undefined || actual <= atMost);
@@ -204,7 +225,8 @@ export function createAdminRouter(stub: Stub): Router {
       res.json({ ok: true, actual });
       return;
     }
-    const scope = stub.journal.calls(matcher.session);
+    const read = admin.calls(matcher.session);
+    const scope = read instanceof Promise ? await read : read;
     throw new Problem('verificationFailed', `Expected ${JSON.stringify(expected)} matching calls, found ${actual}.`, {
       ok: false,
       expected,
@@ -213,39 +235,44 @@ export function createAdminRouter(stub: Stub): Router {
     });
   });
 
-  router.post('/faults', (req, res) => {
+  router.post('/faults', async (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/queued-fault', body, 'The body is not a queued fault: {match?, fault, times?}.');
     const fault = body as QueuedFault;
-    const session = namedSession(req, fault.match?.session);
-    // A fault queued for a session makes it (or marks it used), as a call in it would: evicting it drops the fault.
-    if (session !== undefined) stub.context.sessions.get(session);
-    res.status(201).json(stub.faults.add(session === undefined ? fault : { ...fault, match: { ...fault.match, session } }));
+    const added = admin.addFault(fault, namedSession(req, fault.match?.session));
+    res.status(201).json(added instanceof Promise ? await added : added);
   });
 
-  router.get('/faults', (req, res) => {
-    res.json({ faults: stub.faults.list(namedSession(req)) });
+  router.get('/faults', async (req, res) => {
+    const faults = admin.listFaults(namedSession(req));
+    res.json({ faults: faults instanceof Promise ? await faults : faults });
   });
 
-  router.delete('/faults', (req, res) => {
-    stub.faults.clear(namedSession(req));
+  router.delete('/faults', async (req, res) => {
+    const done = admin.clearFaults(namedSession(req));
+    if (done instanceof Promise) await done;
     res.json({ ok: true });
   });
 
-  router.post('/reset', (req, res) => {
-    stub.reset(namedSession(req));
+  router.post('/reset', async (req, res) => {
+    const done = admin.reset(namedSession(req));
+    if (done instanceof Promise) await done;
     res.json({ ok: true });
   });
 
   // The tasks a session created (read back by the APIs' own routes too); reading makes no session.
-  router.get('/tasks', (req, res) => {
+  router.get('/tasks', async (req, res) => {
     const unknown = Object.keys(req.query).find((name) => name !== 'session' && name !== 'api');
     if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: session, api`);
     const api = req.query.api;
     if (api !== undefined && api !== 'onlyoffice' && api !== 'wello') throw invalid('api must be onlyoffice or wello');
     const session = namedSession(req) ?? DEFAULT_SESSION;
     const apis: ApiName[] = api === undefined ? ['onlyoffice', 'wello'] : [api];
-    const lists = apis.map((name) => `${JSON.stringify(name)}:[${stub.storedTasks(session, name).join(',')}]`);
+    const lists: string[] = [];
+    for (const name of apis) {
+      const read = admin.storedTasks(session, name);
+      lists.push(`${JSON.stringify(name)}:[${(read instanceof Promise ? await read : read).join(',')}]`);
+    }
     res.type('application/json; charset=utf-8').send(`{"session":${JSON.stringify(session)},${lists.join(',')}}`);
   });
 
@@ -253,6 +280,7 @@ export function createAdminRouter(stub: Stub): Router {
   router.post('/provider-states', (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/provider-state', body, 'The body is not a provider state change: {state, params, action}.');
+    if (stub.shared) throw new Problem('notShared', 'Provider states are not available with a shared store yet (issue #18): use PUT /__admin/state and the APIs\' own creates.');
     const change = body as ProviderStateChange;
     const session = namedSession(req, change.params?.session) ?? DEFAULT_SESSION;
     try {
@@ -266,22 +294,25 @@ export function createAdminRouter(stub: Stub): Router {
 
   addWelloTaskRoutes(router, stub);
 
-  router.get('/state', (req, res) => {
-    res.json(stub.state(namedSession(req) ?? DEFAULT_SESSION));
+  router.get('/state', async (req, res) => {
+    const state = admin.state(namedSession(req) ?? DEFAULT_SESSION);
+    res.json(state instanceof Promise ? await state : state);
   });
 
-  router.put('/state', (req, res) => {
+  router.put('/state', async (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/state', body, 'The body is not a state: id2Next, taskIdNext, clock.');
     const { session: bodySession, ...state } = body as StubState;
     const session = namedSession(req, bodySession) ?? DEFAULT_SESSION;
     try {
-      stub.setState(session, state);
+      const done = admin.setState(session, state);
+      if (done instanceof Promise) await done;
     } catch (error) {
       if (error instanceof ClockError) throw invalid(error.message.replace(/^--clock: /, 'clock: '));
       throw error;
     }
-    res.json(stub.state(session));
+    const shown = admin.state(session);
+    res.json(shown instanceof Promise ? await shown : shown);
   });
 
   router.all('/{*rest}', (req, res) => {
@@ -295,6 +326,7 @@ export function createAdminRouter(stub: Stub): Router {
     if (res.headersSent) return next(error);
     if (error instanceof Problem) return sendProblem(res, error);
     if (error instanceof MatcherError || error instanceof PatternCostError) return sendProblem(res, matcherProblem(error));
+    if (error instanceof StoreUnavailableError) return sendProblem(res, new Problem('storeUnavailable', error.message));
     const status = (error as { status?: number }).status;
     if (status === 413) return sendProblem(res, new Problem('payloadTooLarge', `An admin request body is at most ${ADMIN_BODY_LIMIT}.`));
     if (status && status >= 400 && status < 500) return sendProblem(res, invalid((error as Error).message));

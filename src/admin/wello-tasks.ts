@@ -14,6 +14,7 @@ export function addWelloTaskRoutes(router: Router, stub: Stub): void {
     const unknown = Object.keys(req.query).find((name) => name !== 'session');
     if (unknown !== undefined) throw invalid(`unknown query parameter ${JSON.stringify(unknown)}; known: session`);
     const session = namedSession(req) ?? DEFAULT_SESSION;
+    if (stub.shared) throw new Problem('notShared', 'A dispatcher\'s change is not available with a shared store yet (issue #18).');
     try {
       const task = welloDispatcher(stub.context).update(session, String(req.params.id), req.body);
       res.type('application/json; charset=utf-8').send(task);

@@ -1,0 +1,317 @@
+// The request path with a shared store (issue #18): one API call answered by
+// the synchronous core against per-call stand-ins (overlay.ts), with one
+// `begin` round trip between a recording pass and the real one, and one
+// `record` round trip (with the task writes) after it. Redis away: the API's
+// own error shape with 503, never a hang, never a fallback to memory.
+import { performance } from 'node:perf_hooks';
+import type { Api, HandleOptions } from '../../core/api.js';
+import { createClock, type CallClock } from '../../core/clock.js';
+import { header, type CoreRequest } from '../../core/http.js';
+import { DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER, type SessionStore } from '../../core/sessions.js';
+import { type Fault, faultFromHeaders, FaultHeaderError } from '../../faults.js';
+import { ByteWriter } from '../../journal/bytes.js';
+import { encodeEntry } from '../../journal/codec.js';
+import { parseBody, type StoredEntry } from '../../journal/entry.js';
+import type { CallView } from '../../journal/matcher.js';
+import type { StoredTask } from '../task-table.js';
+import type { TokenStore } from '../store.js';
+import { StoreUnavailableError } from './connect.js';
+import type { BeginNeeds, RedisStore } from './index.js';
+import { CallDraws, CallPass, type CallPlan, type FetchedTable, NeedMore } from './overlay.js';
+import type { ApiName } from '../../core/record.js';
+import type { SharedFault } from './faults.js';
+
+/** What the shared path answers: the same as stub.handle's result. */
+export interface SharedResult {
+  response: { status: number; headers: Record<string, string | string[]>; body: string };
+  record: unknown;
+  delayMs?: number;
+  reset?: boolean;
+}
+
+/** A token store whose calls go to whatever `target` is now (the memory one outside calls, a pass's inside). */
+export class SwappableTokens implements TokenStore {
+  constructor(public target: TokenStore) {}
+  remember(token: string, login: string): void {
+    this.target.remember(token, login);
+  }
+  loginOf(token: string): string | undefined {
+    return this.target.loginOf(token);
+  }
+  get size(): number {
+    return this.target.size;
+  }
+  clear(): void {
+    this.target.clear();
+  }
+}
+
+export interface SharedPathDeps {
+  store: RedisStore;
+  seed: number;
+  /** The stub's context: its `sessions` is swapped for each pass's. */
+  context: { sessions: SessionStore; clock: CallClock };
+  tokens: SwappableTokens;
+  /** A fault-header problem, in the admin API's problem+json (stub.ts). */
+  faultHeaderProblem: (error: FaultHeaderError) => SharedResult['response'];
+  /** Told each entry recorded, with its id (the journal file). */
+  recorded?: (entry: StoredEntry) => void;
+}
+
+/** How many times a call is run again for a draw or read its first pass did not foresee. */
+const MAX_PASSES = 8;
+const MAX_STALE = 8;
+
+/** The real clock: the instant of a call whose session and the global clock are not frozen. */
+const realClock = createClock();
+
+export function createSharedPath(deps: SharedPathDeps) {
+  const { store, seed, context, tokens } = deps;
+  const mirror = store.faultMirror;
+
+  /** Runs the core once, synchronously, against a pass's stand-ins. */
+  function run<R>(pass: CallPass, time: bigint, go: () => R): R {
+    const sessions = context.sessions;
+    const outsideTokens = tokens.target;
+    (context as { sessions: SessionStore }).sessions = pass.sessions;
+    tokens.target = pass.tokens;
+    context.clock.begin(time);
+    try {
+      return go();
+    } finally {
+      context.clock.end();
+      (context as { sessions: SessionStore }).sessions = sessions;
+      tokens.target = outsideTokens;
+    }
+  }
+
+  /** The reads a plan noted, fetched in one go (pipelined beside whatever is sent in the same tick). */
+  function fetch(session: string, plan: CallPlan, data: CallPass['data']): Promise<unknown> {
+    const work: Promise<unknown>[] = [];
+    for (const [api, reads] of plan.reads) {
+      const fetched = data.tables.get(api)!;
+      const table = store.tasks(session, { api, index: reads.kind.index });
+      if (reads.values) work.push(table.values().then((values) => fetched.setValues(values, reads.kind.index)));
+      else {
+        if (reads.size) work.push(table.size().then((n) => (fetched.size = n)));
+        for (const id of reads.gets) work.push(table.get(id).then((task) => fetched.gets.set(id, task ?? null)));
+        for (const key of reads.counts) work.push(table.countIn(key).then((n) => fetched.counts.set(key, n)));
+      }
+    }
+    for (const token of plan.tokenReads) work.push(store.tokens.loginOf(token).then((login) => data.tokens.set(token, login ?? null)));
+    return Promise.all(work);
+  }
+
+  /** Puts the fixture tasks of the tables a plan touched, once per session and API (TaskKind.initial). */
+  async function seedTables(session: string, plan: CallPlan, data: CallPass['data']): Promise<boolean> {
+    let seeded = false;
+    for (const [api, kind] of plan.touched) {
+      const fetched = data.tables.get(api)!;
+      if (!kind.initial || fetched.seeded) continue;
+      fetched.seeded = true;
+      const first = await store.tasks(session, { api, index: kind.index }).seed(kind.initial);
+      seeded ||= first;
+    }
+    return seeded;
+  }
+
+  const needsOf = (plan: CallPlan): BeginNeeds => ({
+    onlyofficeTaskId: plan.counters.onlyofficeTaskId,
+    welloId2: plan.counters.welloId2,
+    guids: plan.guids,
+    tokens: plan.tokens,
+    ...(plan.taskRoom ? { taskRoom: plan.taskRoom } : {}),
+  });
+
+  /** Adds what begin handed out for `needs` to the draws. */
+  function take(draws: CallDraws, needs: BeginNeeds, result: { onlyofficeTaskId?: number; welloId2?: number; guidDraw?: number; tokenDraw?: number }): void {
+    const range = (first: number | undefined, n: number | undefined, into: number[]) => {
+      for (let i = 0; i < (n ?? 0); i++) into.push(first! + i);
+    };
+    range(result.onlyofficeTaskId, needs.onlyofficeTaskId, draws.counters.onlyofficeTaskId);
+    range(result.welloId2, needs.welloId2, draws.counters.welloId2);
+    range(result.guidDraw, needs.guids, draws.guids);
+    range(result.tokenDraw, needs.tokens, draws.tokens);
+  }
+
+  /** The answer while Redis is away: the API's own error shape with 503, recorded nowhere. */
+  function unavailable(api: Api, req: CoreRequest, flags: HandleOptions, session: string): SharedResult {
+    const pass = new CallPass({ seed, session, clock: realClock, tables: new Map(), tokens: new Map(), maxTasks: store.maxTasks }, new CallDraws());
+    const result = run(pass, realClock.now(), () => api.handle(req, { ...flags, forcedStatus: 503 }) as SharedResult);
+    result.response = { ...result.response, headers: { ...result.response.headers, 'retry-after': '1' } };
+    return result;
+  }
+
+  async function answer(api: Api, req: CoreRequest, flags: HandleOptions = {}): Promise<SharedResult> {
+    const started = performance.now();
+    const named = sessionName(req.headers[SESSION_HEADER]);
+    const badSession = named === DEFAULT_SESSION ? undefined : sessionNameProblem(named);
+    const session = badSession === undefined ? named : DEFAULT_SESSION;
+    let headerFault: Fault | undefined;
+    let headerError: FaultHeaderError | undefined;
+    try {
+      headerFault = faultFromHeaders(req.headers);
+    } catch (error) {
+      if (!(error instanceof FaultHeaderError)) throw error;
+      headerError = error;
+    }
+    // Queued faults are matched only when the call names a valid session and brings no fault of its own (as stub.ts does).
+    const useQueue = badSession === undefined && headerError === undefined && headerFault === undefined;
+    const view: CallView = {
+      session,
+      api: api.name,
+      method: req.method,
+      path: req.path,
+      status: undefined,
+      body: () => parseBody(header(req.headers, 'content-type'), req.body).body,
+    };
+    const tables = new Map<ApiName, FetchedTable>();
+    const tokenData = new Map<string, string | null>();
+    let clock = realClock;
+    const data = () => ({ seed, session, clock, tables, tokens: tokenData, maxTasks: store.maxTasks });
+
+    /** The core's answer with a fault (or none): as stub.ts's answer(). */
+    const core = (fault: Fault | undefined): SharedResult => {
+      if (badSession !== undefined) return api.handle(req, { ...flags, invalidSession: badSession }) as SharedResult;
+      if (headerError) {
+        const result = api.handle(req, { ...flags, dropped: true }) as SharedResult;
+        result.response = deps.faultHeaderProblem(headerError);
+        return result;
+      }
+      if (!fault) return api.handle(req, flags) as SharedResult;
+      const result = api.handle(req, { ...flags, forcedStatus: fault.status, dropped: fault.reset }) as SharedResult;
+      if (fault.empty) result.response = { ...result.response, body: '' };
+      if (fault.reset) result.reset = true;
+      if (fault.delayMs) result.delayMs = fault.delayMs;
+      return result;
+    };
+
+    try {
+      // 1. The record pass, with the fault this replica's mirror chooses; reads that decide draws are fetched first.
+      let chosen: SharedFault | undefined;
+      let fault: Fault | undefined;
+      let plan!: CallPlan;
+      const recordPass = () => {
+        chosen = useQueue ? mirror.choose(view) : undefined;
+        fault = headerFault ?? chosen?.fault;
+        const pass = new CallPass(data(), undefined);
+        run(pass, clock.now(), () => core(fault));
+        plan = pass.plan;
+      };
+      recordPass();
+      for (let i = 0; i < 3; i++) {
+        if (await seedTables(session, plan, data())) {
+          recordPass();
+          continue;
+        }
+        // A read whose answer may change what is drawn (a given id that may be held): fetched before begin, so that failed calls take none.
+        if (!(plan.drawsAny && plan.readsAny)) break;
+        await fetch(session, plan, data());
+        recordPass();
+      }
+
+      // 2. begin: the draws, the clock and the fault claim, with the reads still missing beside it (one round trip).
+      const draws = new CallDraws();
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > MAX_STALE) throw new StoreUnavailableError(`the fault queue changed ${MAX_STALE} times while one call was matched`);
+        const needs = needsOf(plan);
+        const begun = store.begin(session, needs, { seen: mirror.version, ...(chosen ? { candidate: chosen.id } : {}) });
+        const fetched = fetch(session, plan, data());
+        const result = await begun;
+        await fetched;
+        if (result.kind === 'stale') {
+          mirror.replace({ version: result.faultsVersion, faults: result.faults });
+          recordPass();
+          continue;
+        }
+        if (result.kind === 'full') {
+          tables.get(plan.taskRoom!)!.size = store.maxTasks;
+        } else {
+          if (result.clock !== undefined) clock = createClock(result.clock);
+          if (plan.taskRoom) tables.get(plan.taskRoom)!.room = true;
+          take(draws, needs, result);
+          if (chosen && result.claimed) mirror.claimed(chosen.id, result.exhausted, result.faultsVersion);
+          else if (chosen) fault = headerFault;
+        }
+        break;
+      }
+
+      // 3. The real pass: what begin handed out and the reads fetched; a draw or read not foreseen is fetched, and the pass run again.
+      const time = clock.now();
+      let pass!: CallPass;
+      let result!: SharedResult;
+      for (let i = 0; ; i++) {
+        if (i >= MAX_PASSES) throw new Error(`a call asked for more draws or reads than ${MAX_PASSES} passes gave it`);
+        pass = new CallPass(data(), draws);
+        try {
+          result = run(pass, time, () => core(fault));
+          break;
+        } catch (error) {
+          if (!(error instanceof NeedMore)) throw error;
+          if (error.what === 'read') {
+            await fetch(session, pass.plan, data());
+            continue;
+          }
+          const used = new CallDraws();
+          const more: BeginNeeds = {
+            onlyofficeTaskId: pass.plan.counters.onlyofficeTaskId,
+            welloId2: pass.plan.counters.welloId2,
+            guids: pass.plan.guids,
+            tokens: pass.plan.tokens,
+          };
+          for (let attempt = 0; ; attempt++) {
+            const extra = await store.begin(session, more, { seen: mirror.version });
+            if (extra.kind === 'stale') {
+              if (attempt > MAX_STALE) throw new StoreUnavailableError('the fault queue kept changing');
+              mirror.replace({ version: extra.faultsVersion, faults: extra.faults });
+              continue;
+            }
+            if (extra.kind === 'ok') take(used, more, extra);
+            break;
+          }
+          draws.counters.onlyofficeTaskId.push(...used.counters.onlyofficeTaskId);
+          draws.counters.welloId2.push(...used.counters.welloId2);
+          draws.guids.push(...used.guids);
+          draws.tokens.push(...used.tokens);
+        }
+      }
+
+      // 4. record (the journal) and the writes, together: answered once both are stored (read-your-writes for verify).
+      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+      const fields = { session, time, request: req, result: result as never, durationMs, fault };
+      const writer = new ByteWriter();
+      encodeEntry(writer, fields);
+      const bytes = Buffer.from(writer.bytes());
+      const writes: Promise<unknown>[] = [store.journal.record(session, bytes)];
+      for (const write of pass.writes) {
+        const table = store.tasks<StoredTask>(session, { api: write.api, index: write.kind.index });
+        writes.push('put' in write ? table.put(write.put) : table.delete(write.delete));
+      }
+      for (const { token, login } of pass.remembered) writes.push(store.tokens.remember(token, login));
+      const [id] = (await Promise.all(writes)) as [number];
+      deps.recorded?.({ id, ...fields } as StoredEntry);
+      return result;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return unavailable(api, req, flags, session);
+      throw error;
+    }
+  }
+
+  /** Runs a synchronous read of one session's tables (GET /__admin/tasks) with what it reads fetched first. */
+  async function read<R>(session: string, go: () => R): Promise<R> {
+    const data = { seed, session, clock: realClock, tables: new Map<ApiName, FetchedTable>(), tokens: new Map<string, string | null>(), maxTasks: store.maxTasks };
+    for (let i = 0; i < MAX_PASSES; i++) {
+      const pass = new CallPass(data, new CallDraws());
+      try {
+        return run(pass, realClock.now(), go);
+      } catch (error) {
+        if (!(error instanceof NeedMore)) throw error;
+        await seedTables(session, pass.plan, data);
+        await fetch(session, pass.plan, data);
+      }
+    }
+    throw new Error(`a read asked for more than ${MAX_PASSES} passes gave it`);
+  }
+
+  return { answer, read };
+}
