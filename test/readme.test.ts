@@ -147,7 +147,7 @@ describe('README', () => {
   it('links only to files that exist in the repository, and never outside it', () => {
     for (const file of ['README.md', 'CONTRIBUTING.md', 'docs/fidelity.md', 'test/data/README.md']) {
       const text = readFileSync(join(ROOT, file), 'utf8');
-      assert.doesNotMatch(text, /\.\.\/shared|API-NOTES|SIBLING-ROUTES|DESIGN\.md|STYLE\.md/, file);
+      assert.doesNotMatch(text, /\.\.\/shared|API-NOTES|SIBLING-ROUTES|SCALE-OUT|DESIGN\.md|STYLE\.md/, file);
       for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
         if (/^[a-z]+:/.test(target!)) continue;
         assert.ok(existsSync(join(ROOT, dirname(file), target!)), `${file} links ${target}`);

@@ -85,7 +85,7 @@ export interface ConnectOptions {
   connectTimeout?: number;
 }
 
-/** What every replica's client is made with (SCALE-OUT of issue #18: auto-pipelining, no offline queue, no resend). */
+/** What every replica's client is made with (auto-pipelining, no offline queue, no resend: see CONTRIBUTING.md, dependencies). */
 export function clientOptions(target: RedisTarget, options: ConnectOptions = {}): RedisOptions {
   const commandTimeout = options.commandTimeout ?? 2000;
   return {

@@ -22,7 +22,7 @@ export { RedisJournal, type SharedCall, type SharedJournalEvent, type SharedJour
 export { RedisState, RedisTokens, type SessionState, type SessionStateChange } from './state.js';
 export { RedisTaskTable, type SharedTaskKind } from './tasks.js';
 
-/** What a validated call takes, known once it has validated (SCALE-OUT of issue #18, 5.1). */
+/** What a validated call takes, known once it has validated (issue #18: two round trips a create, begin and record). */
 export interface BeginNeeds {
   /** ONLYOFFICE task ids (HINCRBY taskIdNext). */
   onlyofficeTaskId?: number;

@@ -1,5 +1,5 @@
 // The per-call stand-ins the synchronous API core runs against when the store
-// is shared (SCALE-OUT of issue #18, 5.1, "the simpler first cut"). The core is
+// is shared (issue #18: run the core once to learn its needs, then for real). The core is
 // run twice per call:
 //   1. `record` mode: every counter, GUID and token draw answers a placeholder
 //      and is counted, every task and token read that has not been fetched yet
