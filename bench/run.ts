@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hasWrk, load, type LoadResult } from './load.js';
 import { rssMb, start, type Started } from './process.js';
+import { REDIS_SERVER, RedisServer } from '../test/redis-server.js';
 import { ONLYOFFICE_JSON, ONLYOFFICE_READ, prepareRead, WELLO_JSON, WELLO_READ, WELLO_XML, type Workload } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -33,6 +34,16 @@ interface Subject {
 const BENCH_MAX_TASKS = ['--max-tasks', '100000000'];
 const taskstub = (extra: string[] = []) => () => start(NODE, [CLI, 'serve', '--port', '0', '--seed', '1', ...BENCH_MAX_TASKS, ...extra]);
 
+/** taskstub on a shared store: its own redis-server on a unix socket (as the tests start one), stopped with it. */
+const onRedis = () => async (): Promise<Started> => {
+  const redis = new RedisServer();
+  await redis.start();
+  const server = await taskstub(['--store', redis.url])();
+  return { ...server, stop: async () => (await server.stop(), await redis.stop()) };
+};
+// BENCH_REDIS=0 leaves the shared store out; without redis-server it is left out, said once.
+const REDIS = process.env.BENCH_REDIS !== '0' && REDIS_SERVER !== undefined;
+
 const SUBJECTS: Subject[] = [
   { name: 'bare node:http (fixed JSON)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/bare.ts`]) },
   { name: 'Express 5 + ajv (same work)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/express-ajv.ts`]) },
@@ -42,7 +53,18 @@ const SUBJECTS: Subject[] = [
   { name: 'taskstub: Wello XML in, XML out', workload: WELLO_XML, start: taskstub() },
   { name: 'taskstub: ONLYOFFICE GET task/{id}', workload: ONLYOFFICE_READ, start: taskstub(), prepare: (url) => prepareRead(url, ONLYOFFICE_READ) },
   { name: 'taskstub: Wello GET api/Task(<guid>)', workload: WELLO_READ, start: taskstub(), prepare: (url) => prepareRead(url, WELLO_READ) },
+  ...(REDIS
+    ? [
+        { name: 'taskstub --store redis: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: onRedis() },
+        { name: 'taskstub --store redis: Wello JSON create', workload: WELLO_JSON, start: onRedis() },
+      ]
+    : []),
 ];
+/** Each shared-store subject and the in-memory one it is compared with. */
+const REDIS_PAIRS = [
+  ['taskstub --store redis: ONLYOFFICE JSON create', 'taskstub: ONLYOFFICE JSON create'],
+  ['taskstub --store redis: Wello JSON create', 'taskstub: Wello JSON create'],
+] as const;
 
 interface Measured extends LoadResult {
   rssMb: number;
@@ -135,6 +157,12 @@ async function throughput(): Promise<void> {
     ...summary.map((s) => `| ${s.name} | ${fmt(s.rps)} | ${fmt(s.rps / bare!.rps, 2)} | ${fmt(s.rps / express!.rps, 2)} | ${fmt(s.p50, 2)} | ${fmt(s.p99, 2)} | ${s.errors} | ${s.non2xx} | ${s.rss} |`),
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\ntaskstub start to first successful create: median ${fmt(startup)} ms of 5 (${startups.map((x) => fmt(x)).join(', ')})\n`);
+  if (!REDIS) process.stdout.write('shared store: left out (BENCH_REDIS=0, or no redis-server on PATH)\n');
+  for (const [shared, memory] of REDIS ? REDIS_PAIRS : []) {
+    const a = summary.find((x) => x.name === shared)!;
+    const b = summary.find((x) => x.name === memory)!;
+    process.stdout.write(`${shared} vs memory: ${fmt(a.rps / b.rps, 2)}× the throughput, p99 ${fmt(a.p99 / b.p99, 2)}× (target: at least 0.4×, p99 under 3×)\n`);
+  }
 }
 
 await main();
