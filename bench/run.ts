@@ -27,7 +27,17 @@ interface Subject {
   start(): Promise<Started>;
   /** Sets up what the workload needs (the task a read-back reads) and returns the workload to run. */
   prepare?(url: string): Promise<Workload>;
+  /** Resets the stub this often while it is loaded (POST /__admin/reset), as a test suite resets between tests. */
+  resetEveryMs?: number;
 }
+
+/**
+ * Every create keeps its task for reading back. A suite resets its session between tests, so a session holds a
+ * bounded number of tasks (at most --max-tasks, 10,000 by default); the create rows reset the stub every 500 ms
+ * (about 5,000 creates) to measure that steady state. One row keeps every task instead, to show what an ever-growing
+ * heap costs.
+ */
+const RESET_EVERY_MS = 500;
 
 // Every create keeps its task (for reading back): a session holds 10,000 by default, and a run makes far more, so
 // the bench lifts the limit rather than measure 507s. The memory runs say what holding them costs.
@@ -48,15 +58,16 @@ const SUBJECTS: Subject[] = [
   { name: 'bare node:http (fixed JSON)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/bare.ts`]) },
   { name: 'Express 5 + ajv (same work)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/express-ajv.ts`]) },
   { name: 'bare node:http (taskstub\'s answer, precomputed)', workload: ONLYOFFICE_JSON, start: () => start(NODE, [...TSX, `${ROOT}bench/servers/bare-replay.ts`]) },
-  { name: 'taskstub: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: taskstub() },
-  { name: 'taskstub: Wello JSON create', workload: WELLO_JSON, start: taskstub() },
-  { name: 'taskstub: Wello XML in, XML out', workload: WELLO_XML, start: taskstub() },
+  { name: 'taskstub: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: taskstub(), resetEveryMs: RESET_EVERY_MS },
+  { name: 'taskstub: Wello JSON create', workload: WELLO_JSON, start: taskstub(), resetEveryMs: RESET_EVERY_MS },
+  { name: 'taskstub: Wello XML in, XML out', workload: WELLO_XML, start: taskstub(), resetEveryMs: RESET_EVERY_MS },
+  { name: 'taskstub: ONLYOFFICE JSON create, every task kept (no reset)', workload: ONLYOFFICE_JSON, start: taskstub() },
   { name: 'taskstub: ONLYOFFICE GET task/{id}', workload: ONLYOFFICE_READ, start: taskstub(), prepare: (url) => prepareRead(url, ONLYOFFICE_READ) },
   { name: 'taskstub: Wello GET api/Task(<guid>)', workload: WELLO_READ, start: taskstub(), prepare: (url) => prepareRead(url, WELLO_READ) },
   ...(REDIS
     ? [
-        { name: 'taskstub --store redis: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: onRedis() },
-        { name: 'taskstub --store redis: Wello JSON create', workload: WELLO_JSON, start: onRedis() },
+        { name: 'taskstub --store redis: ONLYOFFICE JSON create', workload: ONLYOFFICE_JSON, start: onRedis(), resetEveryMs: RESET_EVERY_MS },
+        { name: 'taskstub --store redis: Wello JSON create', workload: WELLO_JSON, start: onRedis(), resetEveryMs: RESET_EVERY_MS },
       ]
     : []),
 ];
@@ -74,8 +85,15 @@ async function measure(subject: Subject): Promise<Measured> {
   const server = await subject.start();
   try {
     const workload = subject.prepare ? await subject.prepare(server.url) : subject.workload;
-    if (WARMUP > 0) await load(server.url, workload, { connections: CONNECTIONS, seconds: WARMUP });
-    const result = await load(server.url, workload, { connections: CONNECTIONS, seconds: SECONDS });
+    const reset = () => void fetch(`${server.url}/__admin/reset`, { method: 'POST' }).then((r) => r.body?.cancel(), () => {});
+    const resets = subject.resetEveryMs === undefined ? undefined : setInterval(reset, subject.resetEveryMs);
+    let result: LoadResult;
+    try {
+      if (WARMUP > 0) await load(server.url, workload, { connections: CONNECTIONS, seconds: WARMUP });
+      result = await load(server.url, workload, { connections: CONNECTIONS, seconds: SECONDS });
+    } finally {
+      clearInterval(resets);
+    }
     return { ...result, rssMb: rssMb(server.child.pid!) };
   } finally {
     await server.stop();

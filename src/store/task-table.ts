@@ -63,6 +63,11 @@ class MemoryTaskTable<T extends StoredTask> implements TaskTable<T> {
   }
 
   put(task: T): void {
+    // Without an index nothing needs the old task: below the limit, one Map operation (a create's cost).
+    if (!this.#index && this.#tasks.size < this.limit) {
+      this.#tasks.set(task.id, task);
+      return;
+    }
     const old = this.#tasks.get(task.id);
     if (!old && !this.room()) throw new TaskLimitError(this.limit);
     if (old) this.#count(old, -1);
