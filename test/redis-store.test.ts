@@ -13,7 +13,7 @@ import { FaultMirror, parseRedisUrl, RedisStore, type RedisStoreOptions, type Sh
 import { TaskLimitError } from '../src/store/task-table.js';
 import { RedisServer, skipWithoutRedis } from './redis-server.js';
 import type { CallView } from '../src/journal/matcher.js';
-import type { SharedStore } from '../src/store/shared-store.js';
+import type { SharedStore } from '../src/store/async-store.js';
 
 // The Redis store implements the proposed shared interface (a type check: this line fails to compile if it does not).
 export type RedisStoreIsShared = RedisStore extends SharedStore ? true : never;

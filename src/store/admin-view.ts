@@ -7,7 +7,7 @@ import type { StubState } from '../generated/admin/state.js';
 import type { QueuedFaultState } from '../faults.js';
 import type { StoredEntry } from '../journal/entry.js';
 import type { JournalCall, JournalListener } from '../journal/journal.js';
-import type { MaybePromise } from './shared-store.js';
+import type { MaybePromise } from './async-store.js';
 import type { TaskHealth } from './store.js';
 
 export interface StoreHealth {

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Ticks } from '../../core/ticks.js';
 import type { Fault } from '../../generated/admin/fault.js';
 import type { CallView } from '../../journal/matcher.js';
-import type { BeginResult as ProposedBeginResult } from '../shared-store.js';
+import type { BeginResult as ProposedBeginResult } from '../async-store.js';
 import { DEFAULT_MAX_TASKS, type StoredTask } from '../task-table.js';
 import { type ConnectOptions, guarded, openClient, parseRedisUrl, type RedisTarget, StoreUnavailableError } from './connect.js';
 import { type ScriptedRedis, script, type StoreContext } from './context.js';
@@ -211,7 +211,7 @@ export class RedisStore {
   readonly faultMirror = new FaultMirror();
 
   /**
-   * beginMatched with this store's own mirror, answering as src/store/shared-store.ts proposes: the ids and
+   * beginMatched with this store's own mirror, answering as src/store/async-store.ts proposes: the ids and
    * draws taken, the call's clock, and the fault it gets.
    */
   async beginCall(session: string, call: CallView, needs: (fault: Fault | undefined) => BeginNeeds): Promise<ProposedBeginResult> {
