@@ -71,7 +71,7 @@ const SUBJECTS: Subject[] = [
       ]
     : []),
 ];
-/** Each async-store subject and the in-memory one it is compared with. */
+/** Each shared-store subject and the in-memory one it is compared with. */
 const REDIS_PAIRS = [
   ['taskstub --store redis: ONLYOFFICE JSON create', 'taskstub: ONLYOFFICE JSON create'],
   ['taskstub --store redis: Wello JSON create', 'taskstub: Wello JSON create'],
