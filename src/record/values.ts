@@ -35,7 +35,10 @@ function guidCase(value: string): 'lower' | 'upper' | 'mixed' {
  */
 export function dateForm(value: string): string {
   if (MS_DATE.test(value)) return `/Date(ms${/[+-]\d{4}\)/.test(value) ? '±hhmm' : ''})/`;
-  return value.replace(/\d/g, 'd').replace(/[+-](?=dd:?dd$)/, '±');
+  // A fraction's length is not its form: Json.NET and DataContractSerializer drop trailing zeros (`FFFFFFF`), so one
+  // answer's .2090451 and the next one's .209045 are the same form. ApiDateTime's fixed 7 digits are the response
+  // schema's to check.
+  return value.replace(/\.\d{1,7}(?=$|Z|[+-]\d{2}:?\d{2}$)/, '.f').replace(/\d/g, 'd').replace(/[+-](?=dd:?dd$)/, '±').replace('.f', '.fraction');
 }
 
 /** The form of a leaf value, as the drift report compares it. */
@@ -58,8 +61,12 @@ export function formPattern(value: string): string {
   }
   if (MS_DATE.test(value)) return `^/Date\\(-?\\d+${/[+-]\d{4}\)/.test(value) ? '[+-]\\d{4}' : ''}\\)/$`;
   if (isDate(value)) {
-    const form = escapeRegex(value.replace(/[+-](?=\d{2}:?\d{2}$)/, '±'));
-    return `^${form.replace(/\d+/g, (digits) => `\\d{${digits.length}}`).replace('±', '[+-]')}$`;
+    // Any fraction of 1-7 digits, or none, as dateForm says: a server that drops trailing zeros writes a shorter one now
+    // and then, and none on a whole second.
+    const fraction = /\.\d{1,7}(?=$|Z|[+-]\d{2}:?\d{2}$)/.exec(value);
+    const [head, tail] = fraction ? [value.slice(0, fraction.index), value.slice(fraction.index + fraction[0].length)] : [value, ''];
+    const pattern = (text: string) => escapeRegex(text.replace(/[+-](?=\d{2}:?\d{2}$)/, '±')).replace(/\d+/g, (digits) => `\\d{${digits.length}}`).replace('±', '[+-]');
+    return `^${pattern(head)}${fraction ? '(?:\\.\\d{1,7})?' : ''}${pattern(tail)}$`;
   }
   return '^\\S+$';
 }
