@@ -288,6 +288,7 @@ export function createStub(options: StubOptions = {}): Stub {
         recheck,
         maxBytes: journalMaxBytes(options.journalMaxBytes),
         storedTasks: (session, name) => sharedPath!.read(session, () => stub.storedTasks(session, name)),
+        changeTasks: (session, go) => sharedPath!.change(session, go),
       })
     : memoryAdminView(stub);
   return stub;
@@ -328,6 +329,7 @@ export function memoryAdminView(stub: Stub): AdminView {
     state: (session) => stub.state(session),
     setState: (session, state) => stub.setState(session, state),
     storedTasks: (session, api) => stub.storedTasks(session, api),
+    changeTasks: (_session, go) => go(),
     health: () => ({
       reachable: true,
       clockFrozen: context.sessions.clock.frozen,

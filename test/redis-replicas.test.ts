@@ -166,6 +166,70 @@ describe('N replicas on one Redis behave as one stub', { skip: skipWithoutRedis 
     assert.equal(tasks.json.onlyoffice.length, 1);
   });
 
+  it('a provider-state setup with params.tasks through one replica: another reads the created tasks, and its journal of the session is empty', async () => {
+    const [a, b] = await replicas(2);
+    await welloCreate(b!, 'pact');
+    const setup = await call(a!, 'POST', '/__admin/provider-states', {}, {
+      state: 'tasks exist',
+      action: 'setup',
+      params: {
+        session: 'pact',
+        clock: '2030-01-01T08:00:00Z',
+        id2Next: 50,
+        tasks: { onlyoffice: [{ ...VALID, id: 7 }], wello: [{ subject: 'Printer jammed' }, { subject: 'Closed at once', dispatch: { archived: true } }] },
+      },
+    });
+    assert.equal(setup.status, 200, setup.text);
+    assert.equal(setup.json.onlyofficeTaskId, 7);
+    assert.equal(setup.json.tasks.wello.length, 2);
+    assert.equal(setup.json.id2Next, 50);
+    assert.equal(setup.json.taskIdNext, 8);
+    assert.equal(setup.json.clock, '2030-01-01T08:00:00.0000000Z');
+    assert.deepEqual((await call(b!, 'GET', '/__admin/requests?session=pact')).json.total, 0, 'the setup\'s calls are not recorded, and the reset dropped the one before');
+    const wello = await call(b!, 'GET', `/api/Task(${setup.json.welloTaskId})`, { ...WELLO, 'x-stub-session': 'pact' });
+    assert.equal(wello.status, 200);
+    assert.equal(wello.json.subject, 'Printer jammed');
+    assert.equal(wello.json.id2, 1, 'the reset session counted from 1 again');
+    const dispatched = await call(b!, 'GET', `/api/Task(${setup.json.welloTaskId2})`, { ...WELLO, 'x-stub-session': 'pact' });
+    assert.equal(dispatched.json.archived, true);
+    assert.equal(dispatched.json.date_closed, '2030-01-01T08:00:00+00:00', 'the dispatch ran at the state\'s clock');
+    const onlyoffice = await call(b!, 'GET', '/api/2.0/crm/task/7', { ...TOKEN, 'x-stub-session': 'pact' });
+    assert.equal(onlyoffice.status, 200);
+    assert.equal(onlyoffice.json.response.title, VALID.title);
+    assert.equal((await call(b!, 'GET', '/__admin/state?session=pact')).json.id2Next, 50);
+    assert.equal((await welloCreate(b!, 'pact')).json.id2, 50, 'the verifier\'s create gets id2Next');
+    const refused = await call(b!, 'POST', '/__admin/provider-states', {}, { state: 's', params: { session: 'pact', tasks: { wello: [{}] } } });
+    assert.equal(refused.status, 400);
+    assert.match(refused.json.detail, /params\.tasks\.wello\[0\]: Wello refused the create/);
+    assert.equal((await call(a!, 'GET', '/__admin/tasks?session=pact')).json.wello.length, 0, 'a refused setup leaves the session reset');
+  });
+
+  it('a dispatcher\'s PATCH through one replica archives a Wello task that another then reads as closed; an unknown id is a 404 problem', async () => {
+    const [a, b] = await replicas(2);
+    const created = await welloCreate(b!, 'dispatch');
+    assert.equal((await call(a!, 'GET', '/api/TaskView/CountOpen', { ...WELLO, 'x-stub-session': 'dispatch' })).text, '1');
+    await call(b!, 'PUT', '/__admin/state', {}, { session: 'dispatch', clock: '2026-11-25T08:30:00Z' });
+    const patched = await call(a!, 'PATCH', `/__admin/wello/tasks/${created.json.id}?session=dispatch`, {}, { archived: true });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal(patched.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(patched.json.archived, true);
+    assert.equal(patched.json.date_closed, '2026-11-25T08:30:00+00:00', 'at the session\'s clock, set through the other replica');
+    assert.equal(patched.json.subject, 'from a replica');
+    assert.equal((await call(b!, 'GET', '/api/TaskView/CountOpen', { ...WELLO, 'x-stub-session': 'dispatch' })).text, '0');
+    const read = await call(b!, 'GET', `/api/Task(${created.json.id})`, { ...WELLO, 'x-stub-session': 'dispatch' });
+    assert.equal(read.json.archived, true);
+    assert.equal(read.text, patched.text, 'the other replica answers the PATCH answer\'s bytes');
+    assert.equal((await call(b!, 'GET', '/__admin/requests?session=dispatch')).json.total, 4, 'the change is not a call: only the create and the three reads');
+    for (const r of [a!, b!]) {
+      const missing = await call(r, 'PATCH', '/__admin/wello/tasks/9b1d0c1e-0000-4000-8000-000000000001?session=dispatch', {}, { archived: true });
+      assert.equal(missing.status, 404);
+      assert.equal(missing.headers.get('content-type'), 'application/problem+json; charset=utf-8');
+      assert.match(missing.json.detail, /No Wello task 9b1d0c1e-0000-4000-8000-000000000001 in session "dispatch"/);
+      const bad = await call(r, 'PATCH', `/__admin/wello/tasks/${created.json.id}?session=dispatch`, {}, { id2: 5 });
+      assert.equal(bad.status, 400);
+    }
+  });
+
   it('the live page stream of one replica shows calls answered by another, and resumes after Last-Event-ID', async () => {
     const [a, b] = await replicas(2);
     await welloCreate(a!, 'live');

@@ -13,7 +13,6 @@ export const PROBLEMS = {
   methodNotAllowed: { status: 405, title: 'Method not allowed on this admin route' },
   payloadTooLarge: { status: 413, title: 'The admin request body is too large' },
   verificationFailed: { status: 409, title: 'Verification failed' },
-  notShared: { status: 501, title: 'Not available with a shared store yet' },
   storeUnavailable: { status: 503, title: 'The shared store is unavailable' },
 } as const;
 

@@ -277,14 +277,14 @@ export function createAdminRouter(stub: Stub): Router {
   });
 
   // Pact's provider-state change protocol (src/pact/provider-states.ts): setup resets the session and applies params.
-  router.post('/provider-states', (req, res) => {
+  router.post('/provider-states', async (req, res) => {
     const body: unknown = req.body ?? {};
     check('admin/provider-state', body, 'The body is not a provider state change: {state, params, action}.');
-    if (stub.shared) throw new Problem('notShared', 'Provider states are not available with a shared store yet (issue #18): use PUT /__admin/state and the APIs\' own creates.');
     const change = body as ProviderStateChange;
     const session = namedSession(req, change.params?.session) ?? DEFAULT_SESSION;
     try {
-      res.json(changeProviderState(stub, session, change));
+      const changed = changeProviderState(stub, session, change);
+      res.json(changed instanceof Promise ? await changed : changed);
     } catch (error) {
       if (error instanceof ClockError) throw invalid(error.message.replace(/^--clock: /, 'params.clock: '));
       if (error instanceof ProviderStateError) throw invalid(error.message);

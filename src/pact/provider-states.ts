@@ -14,7 +14,7 @@
 // expressions (`${id2Next}`, `${taskIdNext}`, `${session}`, `${clock}`).
 //
 // params.tasks makes tasks exist before the interaction: each is created through
-// its API's own create (stub.handle, as a real call in that session), so it is
+// its API's own create (stub.respond, as a real call in that session), so it is
 // checked and filled exactly as a real create, and the session's journal is then
 // cleared, so that the verifier's traffic is all it records. pact_ffi resolves a
 // `${name}` expression against the answer's top-level keys only (pact_models'
@@ -32,7 +32,9 @@ import type { CoreRequest } from '../core/http.js';
 import { SESSION_HEADER } from '../core/sessions.js';
 import type { ProviderStateChange } from '../generated/admin/provider-state.js';
 import type { StubState } from '../generated/admin/state.js';
-import type { Stub } from '../stub.js';
+import type { MaybePromise } from '../store/async-store.js';
+import { type AdminView, drive, step } from '../store/admin-view.js';
+import { adminViewOf, type Stub } from '../stub.js';
 
 export type { ProviderStateChange };
 
@@ -99,8 +101,8 @@ function refusal(status: number, body: string): string {
   return `${status} ${said ?? (body.length > 200 ? `${body.slice(0, 200)}...` : body)}`;
 }
 
-/** One API call in the session, made as a caller would make it; the answer's status and body. */
-function send(stub: Stub, session: string, api: 'onlyoffice' | 'wello', method: string, path: string, body?: unknown): { status: number; body: string } {
+/** One API call in the session, made as a caller would make it (stub.respond: a promise with a shared store); the answer's status and body. */
+function* send(stub: Stub, session: string, api: 'onlyoffice' | 'wello', method: string, path: string, body?: unknown): Generator<unknown, { status: number; body: string }, unknown> {
   const request: CoreRequest = {
     method,
     path,
@@ -115,23 +117,23 @@ function send(stub: Stub, session: string, api: 'onlyoffice' | 'wello', method: 
     },
     body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
   };
-  const result = stub.handle(request);
+  const result = yield* step(stub.respond(request));
   if (!result) throw new Error(`no API answers ${path}`);
   return { status: result.response.status, body: result.response.body };
 }
 
 /** Creates the tasks in `session` (just reset), in order; throws ProviderStateError naming the first one refused. */
-function createTasks(stub: Stub, session: string, tasks: ProviderStateTasks): CreatedTasks {
+function* createTasks(stub: Stub, admin: AdminView, session: string, tasks: ProviderStateTasks): Generator<unknown, CreatedTasks, unknown> {
   const created: CreatedTasks = { onlyoffice: [], wello: [] };
   for (const [i, task] of (tasks.onlyoffice ?? []).entries()) {
     const { id, isClosed, ...fields } = task;
     const name = `params.tasks.onlyoffice[${i}]`;
-    if (id !== undefined) stub.setState(session, { taskIdNext: id });
-    const answer = send(stub, session, 'onlyoffice', 'POST', '/api/2.0/crm/task', fields);
+    if (id !== undefined) yield* step(admin.setState(session, { taskIdNext: id }));
+    const answer = yield* send(stub, session, 'onlyoffice', 'POST', '/api/2.0/crm/task', fields);
     if (answer.status !== 201) throw new ProviderStateError(`${name}: ONLYOFFICE refused the create: ${refusal(answer.status, answer.body)}`);
     const taskId = (JSON.parse(answer.body) as { response: { id: number } }).response.id;
     if (isClosed) {
-      const closed = send(stub, session, 'onlyoffice', 'PUT', `/api/2.0/crm/task/${taskId}/close`);
+      const closed = yield* send(stub, session, 'onlyoffice', 'PUT', `/api/2.0/crm/task/${taskId}/close`);
       if (closed.status !== 200) throw new ProviderStateError(`${name}: ONLYOFFICE refused to close it: ${refusal(closed.status, closed.body)}`);
     }
     created.onlyoffice.push(taskId);
@@ -139,12 +141,12 @@ function createTasks(stub: Stub, session: string, tasks: ProviderStateTasks): Cr
   for (const [i, task] of (tasks.wello ?? []).entries()) {
     const { dispatch, ...fields } = task;
     const name = `params.tasks.wello[${i}]`;
-    const answer = send(stub, session, 'wello', 'POST', '/api/Task', fields);
+    const answer = yield* send(stub, session, 'wello', 'POST', '/api/Task', fields);
     if (answer.status !== 201) throw new ProviderStateError(`${name}: Wello refused the create: ${refusal(answer.status, answer.body)}`);
     const guid = (JSON.parse(answer.body) as { id: string }).id;
     if (dispatch !== undefined) {
       try {
-        welloDispatcher(stub.context).update(session, guid, dispatch);
+        yield* step(admin.changeTasks(session, () => welloDispatcher(stub.context).update(session, guid, dispatch)));
       } catch (error) {
         if (!(error instanceof DispatchError)) throw error;
         throw new ProviderStateError(`${name}.dispatch: ${error.message}${error.errors.length ? ` ${error.errors.map((e) => `At ${e.pointer}: ${e.message}`).join(' ')}` : ''}`);
@@ -156,17 +158,23 @@ function createTasks(stub: Stub, session: string, tasks: ProviderStateTasks): Cr
 }
 
 /** The highest id2 a setup's Wello tasks hold (0 without any), from the session's store. */
-function highestId2(stub: Stub, session: string): number {
-  return stub.storedTasks(session, 'wello').reduce((max, json) => Math.max(max, (JSON.parse(json) as { id2?: number }).id2 ?? 0), 0);
+function* highestId2(admin: AdminView, session: string): Generator<unknown, number, unknown> {
+  const tasks = yield* step(admin.storedTasks(session, 'wello'));
+  return tasks.reduce((max, json) => Math.max(max, (JSON.parse(json) as { id2?: number }).id2 ?? 0), 0);
 }
 
 /**
  * Applies one state change to `session` (the route has resolved it from ?session=, the header or params.session)
  * and says the session's state after it. Throws ClockError for a bad clock (before anything changed: the
  * clock is read first) and ProviderStateError for params it cannot apply (the session then left reset, or as
- * it was when the params were refused before the reset).
+ * it was when the params were refused before the reset). Synchronous with the memory store; with a shared store
+ * a promise (the session's reset, state and journal in Redis, the creates through stub.respond).
  */
-export function changeProviderState(stub: Stub, session: string, change: ProviderStateChange): ProviderStateResult {
+export function changeProviderState(stub: Stub, session: string, change: ProviderStateChange): MaybePromise<ProviderStateResult> {
+  return drive(providerStateSteps(stub, adminViewOf(stub), session, change));
+}
+
+function* providerStateSteps(stub: Stub, admin: AdminView, session: string, change: ProviderStateChange): Generator<unknown, ProviderStateResult, unknown> {
   const action = change.action ?? 'setup';
   const params: ProviderStateParams = change.params ?? {};
   let created: CreatedTasks | undefined;
@@ -175,26 +183,26 @@ export function changeProviderState(stub: Stub, session: string, change: Provide
     // Checked before the reset, so a refused change leaves the session as it was.
     if (typeof clock === 'string') parseClockOption(clock);
     checkTasks(tasks);
-    stub.reset(session);
+    yield* step(admin.reset(session));
     // The clock first, so that the tasks are created at the state's time.
-    if (clock !== undefined) stub.setState(session, { clock });
+    if (clock !== undefined) yield* step(admin.setState(session, { clock }));
     if (tasks !== undefined) {
       try {
-        created = createTasks(stub, session, tasks);
-        const { taskIdNext: issuedTo, id2Next: id2To } = stub.state(session);
+        created = yield* createTasks(stub, admin, session, tasks);
+        const { taskIdNext: issuedTo, id2Next: id2To } = yield* step(admin.state(session));
         if (taskIdNext !== undefined && issuedTo !== undefined && created.onlyoffice.length && taskIdNext < issuedTo) throw new ProviderStateError(`params.taskIdNext (${taskIdNext}) would issue an id a task of params.tasks holds (the next free one is ${issuedTo})`);
-        if (id2Next !== undefined && created.wello.length && id2Next <= highestId2(stub, session)) throw new ProviderStateError(`params.id2Next (${id2Next}) would issue an id2 a task of params.tasks holds (the next free one is ${id2To})`);
+        if (id2Next !== undefined && created.wello.length && id2Next <= (yield* highestId2(admin, session))) throw new ProviderStateError(`params.id2Next (${id2Next}) would issue an id2 a task of params.tasks holds (the next free one is ${id2To})`);
       } catch (error) {
-        stub.reset(session);
+        yield* step(admin.reset(session));
         throw error;
       }
       // The setup's calls are not the verifier's: only its traffic is recorded. The counters stay where the creates left them.
-      stub.journal.clear(session);
+      yield* step(admin.clearJournal(session));
     }
     // Last, so that id2Next/taskIdNext name the next ids the verifier's calls get.
-    stub.setState(session, { ...(id2Next !== undefined ? { id2Next } : {}), ...(taskIdNext !== undefined ? { taskIdNext } : {}) });
+    yield* step(admin.setState(session, { ...(id2Next !== undefined ? { id2Next } : {}), ...(taskIdNext !== undefined ? { taskIdNext } : {}) }));
   }
-  const result: ProviderStateResult = { ...stub.state(session), session, states: stateNames(change), action };
+  const result: ProviderStateResult = { ...(yield* step(admin.state(session))), session, states: stateNames(change), action };
   if (created) {
     result.tasks = created;
     created.onlyoffice.forEach((id, i) => (result[flatTaskKey('onlyoffice', i) as `onlyofficeTaskId`] = id));

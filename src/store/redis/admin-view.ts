@@ -54,9 +54,11 @@ export interface RedisAdminDeps {
   maxBytes: number;
   /** The tasks a session holds on one API, read through the shared path's read pass. */
   storedTasks(session: string, api: ApiName): Promise<string[]>;
+  /** A change of a session's tasks, run through the shared path's change pass. */
+  changeTasks<R>(session: string, go: () => R): Promise<R>;
 }
 
-export function createRedisAdminView({ store, recheck, maxBytes, storedTasks }: RedisAdminDeps): AdminView {
+export function createRedisAdminView({ store, recheck, maxBytes, storedTasks, changeTasks }: RedisAdminDeps): AdminView {
   const entries = (calls: SharedCall[]) => calls.map((call) => sharedEntry(call, recheck));
   return {
     calls: async (session) => (await store.journal.calls(session)).map((call) => sharedJournalCall(call, recheck)),
@@ -85,6 +87,7 @@ export function createRedisAdminView({ store, recheck, maxBytes, storedTasks }: 
       });
     },
     storedTasks,
+    changeTasks,
     async health(): Promise<StoreHealth> {
       const [, entriesHeld, bytes, evicted, tasks, clock] = await Promise.all([
         store.ping(),

@@ -5,7 +5,7 @@
 // own error shape with 503, never a hang, never a fallback to memory.
 import { performance } from 'node:perf_hooks';
 import type { Api, HandleOptions } from '../../core/api.js';
-import { createClock, type CallClock } from '../../core/clock.js';
+import { type CallClock, type Clock, createClock } from '../../core/clock.js';
 import { header, type CoreRequest } from '../../core/http.js';
 import { DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER, type SessionStore } from '../../core/sessions.js';
 import { type Fault, faultFromHeaders, FaultHeaderError } from '../../faults.js';
@@ -140,6 +140,17 @@ export function createSharedPath(deps: SharedPathDeps) {
     const result = run(pass, realClock.now(), () => api.handle(req, { ...flags, forcedStatus: 503 }) as SharedResult);
     result.response = { ...result.response, headers: { ...result.response.headers, 'retry-after': '1' } };
     return result;
+  }
+
+  /** A pass's task puts and deletes and the tokens it remembered, sent to Redis. */
+  function writesOf(session: string, pass: CallPass): Promise<unknown>[] {
+    const writes: Promise<unknown>[] = [];
+    for (const write of pass.writes) {
+      const table = store.tasks<StoredTask>(session, { api: write.api, index: write.kind.index });
+      writes.push('put' in write ? table.put(write.put) : table.delete(write.delete));
+    }
+    for (const { token, login } of pass.remembered) writes.push(store.tokens.remember(token, login));
+    return writes;
   }
 
   async function answer(api: Api, req: CoreRequest, flags: HandleOptions = {}): Promise<SharedResult> {
@@ -282,13 +293,7 @@ export function createSharedPath(deps: SharedPathDeps) {
       const writer = new ByteWriter();
       encodeEntry(writer, fields);
       const bytes = Buffer.from(writer.bytes());
-      const writes: Promise<unknown>[] = [store.journal.record(session, bytes)];
-      for (const write of pass.writes) {
-        const table = store.tasks<StoredTask>(session, { api: write.api, index: write.kind.index });
-        writes.push('put' in write ? table.put(write.put) : table.delete(write.delete));
-      }
-      for (const { token, login } of pass.remembered) writes.push(store.tokens.remember(token, login));
-      const [id] = (await Promise.all(writes)) as [number];
+      const [id] = (await Promise.all([store.journal.record(session, bytes), ...writesOf(session, pass)])) as [number];
       deps.recorded?.({ id, ...fields } as StoredEntry);
       return result;
     } catch (error) {
@@ -297,15 +302,17 @@ export function createSharedPath(deps: SharedPathDeps) {
     }
   }
 
-  /** Runs a synchronous read of one session's tables (GET /__admin/tasks) with what it reads fetched first. */
-  async function read<R>(session: string, go: () => R): Promise<R> {
-    const data = { seed, session, clock: realClock, tables: new Map<ApiName, FetchedTable>(), tokens: new Map<string, string | null>(), maxTasks: store.maxTasks };
+  /** Runs `go` against one session's tables (synchronously, again with what it read fetched until it asks for nothing more); its last pass. */
+  async function passOver<R>(session: string, clock: Clock, go: () => R): Promise<{ pass: CallPass; result: R }> {
+    const data = { seed, session, clock, tables: new Map<ApiName, FetchedTable>(), tokens: new Map<string, string | null>(), maxTasks: store.maxTasks };
     for (let i = 0; i < MAX_PASSES; i++) {
       const pass = new CallPass(data, new CallDraws());
       try {
-        return run(pass, realClock.now(), go);
+        return { pass, result: run(pass, clock.now(), go) };
       } catch (error) {
         if (!(error instanceof NeedMore)) throw error;
+        // A draw: `go` is an admin read or change, which draws nothing (NeedMore('draw') would loop).
+        if (error.what === 'draw') throw new Error('an admin read or change of tasks drew an id, a GUID or a token: not supported with a shared store');
         await seedTables(session, pass.plan, data);
         await fetch(session, pass.plan, data);
       }
@@ -313,5 +320,24 @@ export function createSharedPath(deps: SharedPathDeps) {
     throw new Error(`a read asked for more than ${MAX_PASSES} passes gave it`);
   }
 
-  return { answer, read };
+  /** Runs a synchronous read of one session's tables (GET /__admin/tasks) with what it reads fetched first. */
+  async function read<R>(session: string, go: () => R): Promise<R> {
+    return (await passOver(session, realClock, go)).result;
+  }
+
+  /**
+   * Runs a synchronous change of one session's tables (PATCH /__admin/wello/tasks/<id>, a provider state's
+   * dispatch) at the session's time (its own frozen clock, else the global one, else real time), with what it
+   * reads fetched first, then writes its puts and deletes. Not a call: nothing is drawn or recorded. Read, then
+   * written: a change racing another replica's write of the same task keeps the last one written.
+   */
+  async function change<R>(session: string, go: () => R): Promise<R> {
+    const [state, global] = await Promise.all([store.state.get(session), store.state.globalClock()]);
+    const frozen = state.clock ?? global;
+    const { pass, result } = await passOver(session, frozen === undefined ? realClock : createClock(frozen), go);
+    await Promise.all(writesOf(session, pass));
+    return result;
+  }
+
+  return { answer, read, change };
 }
