@@ -4,7 +4,8 @@
 // the next n calls that match.
 import type { Fault } from './generated/admin/fault.js';
 import type { QueuedFault } from './generated/admin/queued-fault.js';
-import { header, type RequestHeaders } from './core/http.js';
+import { type CoreRequest, header, type RequestHeaders } from './core/http.js';
+import { parseBody } from './journal/entry.js';
 import { type CallView, type CompiledMatcher, compileMatcher, type Matcher } from './journal/matcher.js';
 import { type PatternBudget, patternBudget, PatternCostError } from './journal/pattern.js';
 
@@ -38,6 +39,18 @@ export function faultFromHeaders(headers: RequestHeaders): Fault | undefined {
   return Object.keys(fault).length > 0 ? fault : undefined;
 }
 
+/** What a queued fault's matcher sees of an API call (no status yet: the call is not answered). */
+export function faultCallView(req: CoreRequest, api: string, session: string): CallView {
+  return {
+    session,
+    api: api as CallView['api'],
+    method: req.method,
+    path: req.path,
+    status: undefined,
+    body: () => parseBody(header(req.headers, 'content-type'), req.body).body,
+  };
+}
+
 export interface QueuedFaultState {
   id: number;
   match: Matcher;
@@ -60,7 +73,7 @@ export interface FaultQueue {
  * call, so it was compiled when queued; a pattern that would cost more than
  * what is left of the call's budget does not fire (the call is answered normally).
  */
-function selects(matcher: CompiledMatcher, call: CallView, budget: PatternBudget): boolean {
+export function selects(matcher: CompiledMatcher, call: CallView, budget: PatternBudget): boolean {
   try {
     return matcher.matches(call, budget);
   } catch (error) {

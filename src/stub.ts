@@ -5,11 +5,11 @@ import { performance } from 'node:perf_hooks';
 import bytes from 'bytes';
 import type { Api, HandleOptions } from './core/api.js';
 import { CallClock, createClock, formatIso, parseClockOption } from './core/clock.js';
-import { header, type CoreRequest } from './core/http.js';
+import type { CoreRequest } from './core/http.js';
 import type { ApiName, CoreResult } from './core/record.js';
 import { compileNow, loadSchemas } from './core/schemas.js';
 import { DEFAULT_MAX_SESSIONS, DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER } from './core/sessions.js';
-import { parseBody, showEntry } from './journal/entry.js';
+import { showEntry } from './journal/entry.js';
 import { openJournalFile, type JournalFileStatus } from './journal/file.js';
 import type { Journal } from './journal/journal.js';
 import { createMemoryStore } from './store/memory.js';
@@ -18,7 +18,7 @@ import type { AdminView } from './store/admin-view.js';
 import type { RedisStore } from './store/redis/index.js';
 import { createRedisAdminView } from './store/redis/admin-view.js';
 import { createSharedPath, SwappableTokens } from './store/redis/shared-path.js';
-import { type Fault, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
+import { type Fault, faultCallView, faultFromHeaders, FaultHeaderError, type FaultQueue } from './faults.js';
 import type { StubState } from './generated/admin/state.js';
 import type { AuthMode, StubContext } from './context.js';
 import { DEFAULT_FIXTURES_DIR, loadFixtures } from './fixtures.js';
@@ -180,14 +180,7 @@ export function createStub(options: StubOptions = {}): Stub {
   function faultFor(req: CoreRequest, api: Api, session: string): Fault | undefined {
     return (
       faultFromHeaders(req.headers) ??
-      faults.take({
-        session,
-        api: api.name,
-        method: req.method,
-        path: req.path,
-        status: undefined,
-        body: () => parseBody(header(req.headers, 'content-type'), req.body).body,
-      })
+      faults.take(faultCallView(req, api.name, session))
     );
   }
 

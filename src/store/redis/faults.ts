@@ -7,7 +7,8 @@
 import type { QueuedFault } from '../../generated/admin/queued-fault.js';
 import type { Fault } from '../../generated/admin/fault.js';
 import { type CallView, type CompiledMatcher, compileMatcher, type Matcher } from '../../journal/matcher.js';
-import { type PatternBudget, patternBudget, PatternCostError } from '../../journal/pattern.js';
+import { patternBudget } from '../../journal/pattern.js';
+import { selects } from '../../faults.js';
 import { script, type StoreContext } from './context.js';
 
 /** A queued fault as the store holds it (the same fields as QueuedFaultState in src/faults.ts). */
@@ -66,16 +67,6 @@ export class RedisFaults {
   /** Removes the queued faults of one session (those whose matcher names it), or all. */
   async clear(session?: string): Promise<void> {
     await script(this.#ctx, 'tsClearFaults', session ?? '');
-  }
-}
-
-/** Whether a matcher selects the call; a pattern past the call's budget does not fire (src/faults.ts, selects). */
-function selects(matcher: CompiledMatcher, call: CallView, budget: PatternBudget): boolean {
-  try {
-    return matcher.matches(call, budget);
-  } catch (error) {
-    if (error instanceof PatternCostError) return false;
-    throw error;
   }
 }
 

@@ -6,13 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Api, HandleOptions } from '../../core/api.js';
 import { type CallClock, type Clock, createClock } from '../../core/clock.js';
-import { header, type CoreRequest } from '../../core/http.js';
+import type { CoreRequest } from '../../core/http.js';
 import { DEFAULT_SESSION, sessionName, sessionNameProblem, SESSION_HEADER, type SessionStore } from '../../core/sessions.js';
-import { type Fault, faultFromHeaders, FaultHeaderError } from '../../faults.js';
+import { type Fault, faultCallView, faultFromHeaders, FaultHeaderError } from '../../faults.js';
 import { ByteWriter } from '../../journal/bytes.js';
 import { encodeEntry } from '../../journal/codec.js';
-import { parseBody, type StoredEntry } from '../../journal/entry.js';
-import type { CallView } from '../../journal/matcher.js';
+import type { StoredEntry } from '../../journal/entry.js';
 import type { StoredTask } from '../task-table.js';
 import type { TokenStore } from '../store.js';
 import { StoreUnavailableError } from './connect.js';
@@ -168,14 +167,7 @@ export function createSharedPath(deps: SharedPathDeps) {
     }
     // Queued faults are matched only when the call names a valid session and brings no fault of its own (as stub.ts does).
     const useQueue = badSession === undefined && headerError === undefined && headerFault === undefined;
-    const view: CallView = {
-      session,
-      api: api.name,
-      method: req.method,
-      path: req.path,
-      status: undefined,
-      body: () => parseBody(header(req.headers, 'content-type'), req.body).body,
-    };
+    const view = faultCallView(req, api.name, session);
     const tables = new Map<ApiName, FetchedTable>();
     const tokenData = new Map<string, string | null>();
     let clock = realClock;
