@@ -22,7 +22,7 @@ export const eventsKey = (base: string) => `${base}events`;
 export const tokensKey = (base: string) => `${base}tokens`;
 
 /** Runs a script: the globals hash as its one key, the prefix as ARGV[1], then `args`; failures become StoreUnavailableError. */
-export function script<T>(ctx: StoreContext, name: ScriptName, ...args: (string | number)[]): Promise<T> {
+export function script<T>(ctx: StoreContext, name: ScriptName, ...args: (string | number | Uint8Array)[]): Promise<T> {
   return guarded(ctx.client[name](globalsKey(ctx.base), ctx.base, ...args) as Promise<T>);
 }
 

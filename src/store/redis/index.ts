@@ -1,8 +1,8 @@
 // The shared store: every piece of state that N replicas must agree on, in one
-// Redis (or Valkey), behind async methods. A create costs two round trips:
-// `begin` before rendering (ids, draw indices, clock, fault claim) and
-// `journal.record` after. Not wired into the request path yet: the stub's
-// handlers answer synchronously from the memory store (src/store/memory.ts).
+// Redis (or Valkey), behind async methods. A call costs two round trips (the
+// request path is src/store/redis/shared-path.ts): `begin` before rendering
+// (ids, draw indices, clock, fault claim, room, and the reads the call makes)
+// and `commit` after (task writes, tokens, the journal entry).
 import type { Redis } from 'ioredis';
 import type { Ticks } from '../../core/ticks.js';
 import type { Fault } from '../../generated/admin/fault.js';
@@ -32,8 +32,29 @@ export interface BeginNeeds {
   guids?: number;
   /** Token draws (tokenSeedFor). */
   tokens?: number;
-  /** Refuse (answer "full", taking nothing) when the session's table of this API is at --max-tasks. */
+  /** Refuse (answer "full", taking nothing) when the session's table of this API is at --max-tasks; else reserve one room there, given back by commit (or release). */
   taskRoom?: SharedTaskKind<StoredTask>['api'];
+  /** Reads answered in the same step (after the draws), in order: BeginResult.reads. */
+  reads?: readonly BeginRead[];
+}
+
+/** One read begin makes: a task (its JSON), a count by index key, a table's size, every task (JSON, oldest first), or a token's login. */
+export type BeginRead =
+  | { what: 'get'; api: SharedTaskKind<StoredTask>['api']; id: string }
+  | { what: 'count'; api: SharedTaskKind<StoredTask>['api']; key: string }
+  | { what: 'size'; api: SharedTaskKind<StoredTask>['api'] }
+  | { what: 'values'; api: SharedTaskKind<StoredTask>['api'] }
+  | { what: 'token'; token: string };
+
+/** A read's answer: JSON or null (get), a number (count, size), JSON strings (values), a login or null (token). */
+export type BeginReadAnswer = string | number | null | string[];
+
+/** What a call leaves, given to commit. */
+export interface CommitWrites {
+  /** The api begin reserved a room in (BeginNeeds.taskRoom), given back first. */
+  reserved?: string | undefined;
+  tasks: readonly ({ op: 'put'; api: string; id: string; json: string; key: string | undefined } | { op: 'delete'; api: string; id: string })[];
+  tokens: readonly { token: string; login: string }[];
 }
 
 export interface BeginFaults {
@@ -48,6 +69,8 @@ export type BeginResult =
       kind: 'ok';
       /** The first value of each counter taken (the call took `n` consecutive ones from it); undefined when none was asked. */
       onlyofficeTaskId: number | undefined;
+      /** Every ONLYOFFICE task id taken: consecutive but for the ids the session's table held (skipped, as in memory). */
+      onlyofficeTaskIds: number[];
       welloId2: number | undefined;
       /** The first draw index of each stream taken. */
       guidDraw: number | undefined;
@@ -60,11 +83,16 @@ export type BeginResult =
       claimed: boolean;
       /** The claim used the fault's last use up. */
       exhausted: boolean;
+      /** The answers to BeginNeeds.reads, in order. */
+      reads: BeginReadAnswer[];
     }
   /** The mirror is out of date: nothing was taken; match again against `faults` and call again. */
   | { kind: 'stale'; faultsVersion: number; faults: SharedFault[] }
   /** The session's table of `taskRoom` is full: nothing was taken. */
   | { kind: 'full' };
+
+/** What commit answers: the journal id, or the api whose table had no room for a put (nothing recorded). */
+export type CommitResult = { kind: 'ok'; id: number } | { kind: 'full'; api: string };
 
 export interface RedisStoreOptions extends ConnectOptions {
   /** First values of the id counters (--task-id-base, --id2-base; default 1): every replica must give the same. */
@@ -78,6 +106,18 @@ export interface RedisStoreOptions extends ConnectOptions {
   sessionTtlSeconds?: number;
   /** The most tokens remembered (default 10,000). */
   maxTokens?: number;
+}
+
+/** Reads as the begin and reads scripts take them: what, api, arg. */
+function readArgs(reads: readonly BeginRead[] = []): (string | number)[] {
+  const args: (string | number)[] = [];
+  for (const read of reads) {
+    if (read.what === 'token') args.push('k', '', read.token);
+    else if (read.what === 'get') args.push('g', read.api, read.id);
+    else if (read.what === 'count') args.push('c', read.api, read.key);
+    else args.push(read.what === 'size' ? 'z' : 'v', read.api, '');
+  }
+  return args;
 }
 
 export const DEFAULT_SESSION_TTL_SECONDS = 24 * 60 * 60;
@@ -147,7 +187,8 @@ export class RedisStore {
       if (!Number.isInteger(value) || value < 0) throw new RangeError(`begin: a count of ids is a whole number, not ${value}`);
       return value;
     };
-    const reply = await script<(string | number)[]>(
+    const reads = readArgs(needs.reads);
+    const reply = await script<unknown[]>(
       this.#ctx,
       'tsBegin',
       session,
@@ -163,13 +204,16 @@ export class RedisStore {
       needs.taskRoom ?? '',
       this.maxTasks,
       Math.floor(Date.now() / 1000),
+      reads.length / 3,
+      ...reads,
     );
     if (reply[0] === 'stale') return { kind: 'stale', faultsVersion: Number(reply[1]), faults: parseFaultList(reply.map(String), 2) };
     if (reply[0] === 'full') return { kind: 'full' };
-    const [, taskId, id2, guid, token, clock, version, claimed, exhausted] = reply;
+    const [, taskIds, id2, guid, token, clock, version, claimed, exhausted, answers] = reply as [string, number[], number, number, number, string, string, number, number, BeginReadAnswer[]];
     return {
       kind: 'ok',
-      onlyofficeTaskId: needs.onlyofficeTaskId ? Number(taskId) : undefined,
+      onlyofficeTaskId: needs.onlyofficeTaskId ? Number(taskIds[0]) : undefined,
+      onlyofficeTaskIds: taskIds.map(Number),
       welloId2: needs.welloId2 ? Number(id2) : undefined,
       guidDraw: needs.guids ? Number(guid) : undefined,
       tokenDraw: needs.tokens ? Number(token) : undefined,
@@ -177,7 +221,46 @@ export class RedisStore {
       faultsVersion: Number(version),
       claimed: Number(claimed) === 1,
       exhausted: Number(exhausted) === 1,
+      reads: answers,
     };
+  }
+
+  /**
+   * One round trip after a call answered: gives back the room begin reserved, applies its task writes and the
+   * tokens it issued, and records its journal entry (encodeEntry's bytes), atomically. "full" when a put found
+   * no room (a put begin was not asked room for): nothing recorded, the writes before it kept.
+   */
+  async commit(session: string, bytes: Uint8Array, writes: CommitWrites): Promise<CommitResult> {
+    const args: (string | number | Uint8Array)[] = [
+      session,
+      bytes,
+      this.journal.limit,
+      this.journal.maxBytes,
+      this.#ctx.ttl,
+      this.maxTasks,
+      this.tokens.max,
+      writes.reserved ?? '',
+      writes.tasks.length,
+    ];
+    for (const w of writes.tasks) {
+      if (w.op === 'put') args.push('p', w.api, w.id, w.json, w.key ?? '');
+      else args.push('d', w.api, w.id, '', '');
+    }
+    args.push(writes.tokens.length);
+    for (const { token, login } of writes.tokens) args.push(token, login);
+    const reply = await script<[string, number | string]>(this.#ctx, 'tsCommit', ...args);
+    return reply[0] === 'ok' ? { kind: 'ok', id: Number(reply[1]) } : { kind: 'full', api: String(reply[1]) };
+  }
+
+  /** Reads of one session's tables and the tokens, in one consistent snapshot (the same reads begin makes). */
+  async read(session: string, reads: readonly BeginRead[]): Promise<BeginReadAnswer[]> {
+    const args = readArgs(reads);
+    return script<BeginReadAnswer[]>(this.#ctx, 'tsReads', session, args.length / 3, ...args);
+  }
+
+  /** Gives back the room begin reserved for a call that ends without commit (it failed in between). */
+  async release(session: string, api: string): Promise<void> {
+    await script(this.#ctx, 'tsRelease', session, api);
   }
 
   /**

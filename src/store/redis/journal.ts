@@ -68,6 +68,11 @@ export class RedisJournal {
     return this.#limits.limit;
   }
 
+  /** --journal-max-bytes (0: none). */
+  get maxBytes(): number {
+    return this.#limits.maxBytes;
+  }
+
   /** Appends an entry (encodeEntry's bytes) and evicts the oldest past the limits: one round trip. Answers its dense global id. */
   async record(session: string, bytes: Uint8Array): Promise<number> {
     const id = await scriptBuffer<number>(this.#ctx, 'tsRecord', session, bytes, this.#limits.limit, this.#limits.maxBytes, this.#ctx.ttl);

@@ -62,15 +62,29 @@ export class CallPlan {
   readonly counters: Record<CounterName, number> = { onlyofficeTaskId: 0, welloId2: 0 };
   guids = 0;
   tokens = 0;
-  /** The API whose table was asked for room (begin refuses when it is full). */
+  /** The API whose table was asked for room (begin refuses when it is full, else reserves one). */
   taskRoom: ApiName | undefined;
+  /**
+   * A task read was noted before a draw: its answer may decide what is drawn (a create with a given id that may
+   * be held draws nothing), so it is fetched before begin, so that failed calls take no ids. Token reads do not
+   * count: a token's login decides who the caller is, never whether the call draws (ONLYOFFICE callerOf falls
+   * back to the portal owner; Wello reads no tokens).
+   */
+  readBeforeDraw = false;
+  #taskReads = 0;
   /** Reads not fetched yet, per API. */
   readonly reads = new Map<ApiName, { kind: TaskKind<StoredTask>; size: boolean; values: boolean; gets: Set<string>; counts: Set<string> }>();
   /** Tables touched (seeded before they are read, when their kind has initial tasks). */
   readonly touched = new Map<ApiName, TaskKind<StoredTask>>();
   readonly tokenReads = new Set<string>();
 
+  /** Notes a draw (record pass): after a task read, the read is fetched before begin. */
+  drew(): void {
+    if (this.#taskReads > 0) this.readBeforeDraw = true;
+  }
+
   readsOf(kind: TaskKind<StoredTask>) {
+    this.#taskReads++;
     let reads = this.reads.get(kind.api);
     if (!reads) this.reads.set(kind.api, (reads = { kind, size: false, values: false, gets: new Set(), counts: new Set() }));
     return reads;
@@ -116,8 +130,11 @@ export class CallPass {
   readonly plan = new CallPlan();
   readonly writes: TaskWrite[] = [];
   readonly remembered: { token: string; login: string }[] = [];
-  /** Placeholder ids the first pass drew: reading them is not a read to fetch. */
-  readonly #placeholders = new Set<string>();
+  /**
+   * Ids no stored task has: the record pass's placeholders, the ONLYOFFICE ids begin handed out (it skips held
+   * ones) and the GUIDs drawn. Reading them is not a read to fetch.
+   */
+  readonly #fresh = new Set<string>();
   readonly #used = { onlyofficeTaskId: 0, welloId2: 0, guids: 0, tokens: 0 };
   readonly #tables = new Map<ApiName, ScratchTable>();
   readonly session: Session;
@@ -181,17 +198,18 @@ export class CallPass {
     return this.draws === undefined;
   }
 
-  isPlaceholder(id: string): boolean {
-    return this.#placeholders.has(id);
+  isFresh(id: string): boolean {
+    return this.#fresh.has(id);
   }
 
   #next(counter: CounterName): number {
     const i = this.#used[counter]++;
     if (!this.draws) {
       this.plan.counters[counter]++;
+      this.plan.drew();
       // Negative: no stored task has it, and reading it is not a read to fetch.
       const placeholder = -(i + 1);
-      this.#placeholders.add(String(placeholder));
+      this.#fresh.add(String(placeholder));
       return placeholder;
     }
     const value = this.draws.counters[counter][i];
@@ -199,6 +217,7 @@ export class CallPass {
       this.plan.counters[counter]++;
       throw new NeedMore('draw');
     }
+    if (counter === 'onlyofficeTaskId') this.#fresh.add(String(value));
     return value;
   }
 
@@ -206,8 +225,9 @@ export class CallPass {
     const i = this.#used.guids++;
     if (!this.draws) {
       this.plan.guids++;
+      this.plan.drew();
       const placeholder = PLACEHOLDER_GUID_PREFIX + String(i).padStart(12, '0');
-      this.#placeholders.add(placeholder);
+      this.#fresh.add(placeholder);
       return placeholder;
     }
     const n = this.draws.guids[i];
@@ -215,13 +235,17 @@ export class CallPass {
       this.plan.guids++;
       throw new NeedMore('draw');
     }
-    return guidFor(this.data.seed, this.data.session, n);
+    // A GUID from a fresh draw index: a task holding it would be a 122-bit collision.
+    const guid = guidFor(this.data.seed, this.data.session, n);
+    this.#fresh.add(guid);
+    return guid;
   }
 
   #token(): Generator {
     const i = this.#used.tokens++;
     if (!this.draws) {
       this.plan.tokens++;
+      this.plan.drew();
       return (placeholderGenerator ??= createGenerator(0));
     }
     const n = this.draws.tokens[i];
@@ -288,7 +312,7 @@ class ScratchTable implements TaskTable<StoredTask> {
   /** What is known of a task without noting a read: a local write, a fetched one, or undefined (unknown). */
   #known(key: string): StoredTask | null | undefined {
     if (this.#local.has(key)) return this.#local.get(key);
-    if (this.#pass.isPlaceholder(key)) return null;
+    if (this.#pass.isFresh(key)) return null;
     return this.#fetched.knownGet(key);
   }
 

@@ -22,7 +22,8 @@
 //   B s:G:h:S           hash   taskIdNext, welloId2Next, guidDraws, tokenDraws, clock (own instant), touched
 //   B s:G:t:S           hash   "<api>|<task id>" -> task JSON
 //   B s:G:tx:S          hash   "<api>|<task id>" -> the task's index key (countIn)
-//   B s:G:tc:S          hash   "<api>" -> tasks held, "<api>|<key>" -> tasks with that key, "<api>#seq"
+//   B s:G:tc:S          hash   "<api>" -> tasks held, "<api>|<key>" -> tasks with that key, "<api>#seq",
+//                              "<api>#r" -> rooms reserved by calls between begin and commit, "<api>#made"
 //   B s:G:to:S          zset   "<api>|<task id>" scored by insertion: values() in the order first added
 //   per session S, in journal generation J (a clear of the whole journal bumps J):
 //   B j:J:ids:S         list   the session's journal ids, oldest first
@@ -36,7 +37,7 @@
 // seven EXPIREs per call) and set when record or a task write creates a key.
 //
 // Inside a script each redis.call costs about a microsecond of Redis CPU, the
-// same order as the script call itself, so the hot scripts (begin, record) are
+// same order as the script call itself, so the hot scripts (begin, commit) are
 // written for few calls; Redis's single core is the deployment's ceiling.
 //
 // Redis must run with maxmemory-policy noeviction: a counter evicted by
@@ -121,19 +122,100 @@ end
 `;
 
 /**
- * begin: everything a validated call takes, in one round trip, in three
+ * Tasks: adding one past the limit is refused atomically. A table's room
+ * counts the tasks held and the rooms begin reserved for calls still running
+ * (tc "<api>#r"), so that a call told "room" by begin always finds it at commit,
+ * however many replicas create in the same session meanwhile.
+ */
+const TASK_FNS = `
+local function occupied(tc, api)
+  local n = redis.call('HMGET', tc, api, api .. '#r')
+  return num(n[1]) + num(n[2])
+end
+-- Gives back a room begin reserved (at commit, or when the call failed); nothing when a reset dropped it already.
+local function release(gen, s, api)
+  local tc = skey(gen, 'tc', s)
+  if num(redis.call('HGET', tc, api .. '#r')) > 0 then redis.call('HINCRBY', tc, api .. '#r', -1) end
+end
+-- Adds or replaces a task; false (nothing changed) past the limit.
+local function putTask(gen, s, api, id, json, key, limit, ttl)
+  local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
+  local f = api .. '|' .. id
+  if redis.call('HEXISTS', t, f) == 1 then
+    local old = redis.call('HGET', tx, f)
+    if old then
+      if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
+    end
+  else
+    if occupied(tc, api) >= limit then return false end
+    local held = redis.call('HINCRBY', tc, api, 1)
+    redis.call('HINCRBY', G, 'tasksHeld', 1)
+    if held == limit then redis.call('HINCRBY', G, 'tasksFull', 1) end
+    redis.call('ZADD', to, redis.call('HINCRBY', tc, api .. '#seq', 1), f)
+  end
+  redis.call('HSET', t, f, json)
+  if key ~= '' then
+    redis.call('HSET', tx, f, key)
+    redis.call('HINCRBY', tc, api .. '|' .. key, 1)
+  else
+    redis.call('HDEL', tx, f)
+  end
+  if ttl > 0 then for _, k in ipairs({ t, tx, tc, to }) do redis.call('EXPIRE', k, ttl) end end
+  return true
+end
+-- Removes a task; answers its JSON, or false.
+local function deleteTask(gen, s, api, id, limit)
+  local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
+  local f = api .. '|' .. id
+  local json = redis.call('HGET', t, f)
+  if not json then return false end
+  local old = redis.call('HGET', tx, f)
+  if old then
+    if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
+  end
+  if redis.call('HINCRBY', tc, api, -1) + 1 == limit then redis.call('HINCRBY', G, 'tasksFull', -1) end
+  redis.call('HINCRBY', G, 'tasksHeld', -1)
+  redis.call('HDEL', t, f)
+  redis.call('HDEL', tx, f)
+  redis.call('ZREM', to, f)
+  return json
+end
+-- One read for begin: get id, count key, size, values, or a token's login.
+local function readOne(gen, s, what, api, arg)
+  if what == 'k' then return redis.call('HGET', B .. 'tokens', arg) or false end
+  if what == 'g' then return redis.call('HGET', skey(gen, 't', s), api .. '|' .. arg) or false end
+  if what == 'c' then return num(redis.call('HGET', skey(gen, 'tc', s), api .. '|' .. arg)) end
+  if what == 'z' then return num(redis.call('HGET', skey(gen, 'tc', s), api)) end
+  local prefix = api .. '|'
+  local fields = {}
+  for _, f in ipairs(redis.call('ZRANGE', skey(gen, 'to', s), 0, -1)) do
+    if string.sub(f, 1, #prefix) == prefix then fields[#fields + 1] = f end
+  end
+  if #fields == 0 then return {} end
+  return redis.call('HMGET', skey(gen, 't', s), unpack(fields))
+end
+`;
+
+/**
+ * begin: everything a validated call takes, in one round trip, in a few
  * commands when nothing is stale (HMGET of the globals, HMGET of the session,
- * one HSET of the counters it advanced).
+ * one HSET of the counters it advanced, and the reads it asked for).
  * ARGV: prefix, session, ttl, faultsVersionSeen, candidateFaultId ('' none),
  * nTaskId, nId2, nGuid, nToken, taskIdBase, id2Base, roomApi ('' none),
- * taskLimit, now (unix seconds, for the TTL refresh).
+ * taskLimit, now (unix seconds, for the TTL refresh), nReads, then per read:
+ * what ('g' get | 'c' count | 'z' size | 'v' values | 'k' token), api, arg.
  * Answers {'stale', version, json, left, ...} (nothing taken: the caller
  * re-matches against the list and calls again), {'full'} (the session's table
- * of roomApi is at taskLimit, nothing taken), or {'ok', firstTaskId, firstId2,
+ * of roomApi has no room, nothing taken), or {'ok', {task ids}, firstId2,
  * firstGuidDraw, firstTokenDraw, clock ('' = real time), faultsVersion, claimed
- * (0/1), exhausted (0/1)}.
+ * (0/1), exhausted (0/1), {reads}}.
+ *
+ * ONLYOFFICE task ids skip the ids the session's table holds (a PUT of an
+ * unknown id creates that task), as drawTaskId's loop does in memory, so that
+ * the call knows its ids are free without reading them. roomApi reserves one
+ * room in that table (TASK_FNS), given back by the call's commit.
  */
-export const BEGIN = `${CORE}${FAULT_LIST}${REMOVE_FAULT}
+export const BEGIN = `${CORE}${FAULT_LIST}${REMOVE_FAULT}${TASK_FNS}
 local s, ttl = ARGV[2], num(ARGV[3])
 local seen, candidate = ARGV[4], ARGV[5]
 local g = redis.call('HMGET', G, 'gen', 'jgen', 'faultsVersion', 'clock')
@@ -144,7 +226,11 @@ if version ~= seen or (candidate ~= '' and redis.call('HEXISTS', B .. 'faults:le
   return out
 end
 local roomApi = ARGV[12]
-if roomApi ~= '' and num(redis.call('HGET', skey(gen, 'tc', s), roomApi)) >= num(ARGV[13]) then return { 'full' } end
+if roomApi ~= '' then
+  local tc = skey(gen, 'tc', s)
+  if occupied(tc, roomApi) >= num(ARGV[13]) then return { 'full' } end
+  redis.call('HINCRBY', tc, roomApi .. '#r', 1)
+end
 local claimed, exhausted = 0, 0
 if candidate ~= '' then
   claimed = 1
@@ -166,7 +252,18 @@ local function take(i, field, n, base)
   set[#set + 1] = int(first + n)
   return first
 end
-local taskId = take(1, 'taskIdNext', num(ARGV[6]), num(ARGV[10]))
+local taskIds = {}
+local nTask = num(ARGV[6])
+if nTask > 0 then
+  local t = skey(gen, 't', s)
+  local id = tonumber(f[1]) or num(ARGV[10])
+  while #taskIds < nTask do
+    if redis.call('HEXISTS', t, 'onlyoffice|' .. int(id)) == 0 then taskIds[#taskIds + 1] = id end
+    id = id + 1
+  end
+  set[#set + 1] = 'taskIdNext'
+  set[#set + 1] = int(id)
+end
 local id2 = take(2, 'welloId2Next', num(ARGV[7]), num(ARGV[11]))
 local guid = take(3, 'guidDraws', num(ARGV[8]), 0)
 local token = take(4, 'tokenDraws', num(ARGV[9]), 0)
@@ -181,7 +278,13 @@ if #set > 0 then redis.call('HSET', h, unpack(set)) end
 if refresh then
   for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
 end
-return { 'ok', taskId, id2, guid, token, f[6] or g[4] or '', version, claimed, exhausted }
+local reads = {}
+local r = 16
+for k = 1, num(ARGV[15]) do
+  reads[k] = readOne(gen, s, ARGV[r], ARGV[r + 1], ARGV[r + 2])
+  r = r + 3
+end
+return { 'ok', taskIds, id2, guid, token, f[6] or g[4] or '', version, claimed, exhausted, reads }
 `;
 
 /**
@@ -197,36 +300,42 @@ return { 'ok', taskId, id2, guid, token, f[6] or g[4] or '', version, claimed, e
  * session's list is gone (the session expired) is evicted without a session
  * tally.
  */
-export const RECORD = `${CORE}
-local s, bytes, limit, maxBytes, ttl = ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6])
-local g = redis.call('HMGET', G, 'jgen', 'seq', 'bytes', 'evicted')
-local jgen = g[1] or '0'
-local id = int(num(g[2]) + 1)
-local J = B .. 'journal'
-redis.call('XADD', J, id .. '-0', 's', s, 'b', bytes)
-local ids = jkey(jgen, 'ids', s)
-if redis.call('RPUSH', ids, id) == 1 and ttl > 0 then redis.call('EXPIRE', ids, ttl) end
-local total = num(g[3]) + #bytes
-local held = redis.call('XLEN', J)
-local evicted = 0
-while held > limit or (maxBytes > 0 and total > maxBytes and held > 1) do
-  local e = redis.call('XRANGE', J, '-', '+', 'COUNT', 1)[1]
-  if not e then break end
-  local oid, os = string.sub(e[1], 1, -3), e[2][2]
-  redis.call('XDEL', J, e[1])
-  held, evicted, total = held - 1, evicted + 1, total - #e[2][4]
-  local oids = jkey(jgen, 'ids', os)
-  local head = redis.call('LPOP', oids)
-  if head == oid then
-    local oh = jkey(jgen, 'h', os)
-    if redis.call('HINCRBY', oh, 'evicted', 1) == 1 and ttl > 0 then redis.call('EXPIRE', oh, ttl) end
-  elseif head then
-    redis.call('LPUSH', oids, head)
+/** Appends one journal entry and evicts the oldest past the limits (RECORD, COMMIT); answers its id. */
+const RECORD_FN = `
+local function recordEntry(s, bytes, limit, maxBytes, ttl)
+  local g = redis.call('HMGET', G, 'jgen', 'seq', 'bytes', 'evicted')
+  local jgen = g[1] or '0'
+  local id = int(num(g[2]) + 1)
+  local J = B .. 'journal'
+  redis.call('XADD', J, id .. '-0', 's', s, 'b', bytes)
+  local ids = jkey(jgen, 'ids', s)
+  if redis.call('RPUSH', ids, id) == 1 and ttl > 0 then redis.call('EXPIRE', ids, ttl) end
+  local total = num(g[3]) + #bytes
+  local held = redis.call('XLEN', J)
+  local evicted = 0
+  while held > limit or (maxBytes > 0 and total > maxBytes and held > 1) do
+    local e = redis.call('XRANGE', J, '-', '+', 'COUNT', 1)[1]
+    if not e then break end
+    local oid, os = string.sub(e[1], 1, -3), e[2][2]
+    redis.call('XDEL', J, e[1])
+    held, evicted, total = held - 1, evicted + 1, total - #e[2][4]
+    local oids = jkey(jgen, 'ids', os)
+    local head = redis.call('LPOP', oids)
+    if head == oid then
+      local oh = jkey(jgen, 'h', os)
+      if redis.call('HINCRBY', oh, 'evicted', 1) == 1 and ttl > 0 then redis.call('EXPIRE', oh, ttl) end
+    elseif head then
+      redis.call('LPUSH', oids, head)
+    end
   end
+  -- Read once, written once: the globals change in one HSET (the script is atomic).
+  redis.call('HSET', G, 'seq', id, 'bytes', int(total), 'evicted', int(num(g[4]) + evicted))
+  return tonumber(id)
 end
--- Read once, written once: the globals change in one HSET (the script is atomic).
-redis.call('HSET', G, 'seq', id, 'bytes', int(total), 'evicted', int(num(g[4]) + evicted))
-return tonumber(id)
+`;
+
+export const RECORD = `${CORE}${RECORD_FN}
+return recordEntry(ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6]))
 `;
 
 /**
@@ -374,13 +483,20 @@ end
 return redis.call('HINCRBY', G, 'faultsVersion', 1)
 `;
 
-/** rememberToken: ARGV prefix, token, login, max. The oldest token is forgotten past max, as the memory store's Map does. */
-export const REMEMBER_TOKEN = `${CORE}
-local T, O = B .. 'tokens', B .. 'tokens:order'
-if redis.call('HSET', T, ARGV[2], ARGV[3]) == 1 then
-  redis.call('RPUSH', O, ARGV[2])
-  while redis.call('LLEN', O) > num(ARGV[4]) do redis.call('HDEL', T, redis.call('LPOP', O)) end
+/** Remembers a token; the oldest is forgotten past max, as the memory store's Map does (REMEMBER_TOKEN, COMMIT). */
+const REMEMBER_FN = `
+local function rememberToken(token, login, max)
+  local T, O = B .. 'tokens', B .. 'tokens:order'
+  if redis.call('HSET', T, token, login) == 1 then
+    redis.call('RPUSH', O, token)
+    while redis.call('LLEN', O) > max do redis.call('HDEL', T, redis.call('LPOP', O)) end
+  end
 end
+`;
+
+/** rememberToken: ARGV prefix, token, login, max. */
+export const REMEMBER_TOKEN = `${CORE}${REMEMBER_FN}
+rememberToken(ARGV[2], ARGV[3], num(ARGV[4]))
 return 1
 `;
 
@@ -389,69 +505,71 @@ return 1
  * ARGV: prefix, session, api, task id, JSON, index key ('' none), limit, ttl.
  * Answers 1, or {'full'} (nothing changed).
  */
-export const PUT_TASK = `${CORE}
-local s, api, id, json, key, limit, ttl = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], num(ARGV[7]), num(ARGV[8])
-local gen, jgen = gens()
-local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
-local f = api .. '|' .. id
-if redis.call('HEXISTS', t, f) == 1 then
-  local old = redis.call('HGET', tx, f)
-  if old then
-    if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
-  end
-else
-  local held = num(redis.call('HGET', tc, api))
-  if held >= limit then return { 'full' } end
-  redis.call('HINCRBY', tc, api, 1)
-  redis.call('HINCRBY', G, 'tasksHeld', 1)
-  if held + 1 == limit then redis.call('HINCRBY', G, 'tasksFull', 1) end
-  redis.call('ZADD', to, redis.call('HINCRBY', tc, api .. '#seq', 1), f)
-end
-redis.call('HSET', t, f, json)
-if key ~= '' then
-  redis.call('HSET', tx, f, key)
-  redis.call('HINCRBY', tc, api .. '|' .. key, 1)
-else
-  redis.call('HDEL', tx, f)
-end
-if ttl > 0 then for _, k in ipairs({ t, tx, tc, to }) do redis.call('EXPIRE', k, ttl) end end
-return 1
+export const PUT_TASK = `${CORE}${TASK_FNS}
+local gen = gens()
+if putTask(gen, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], num(ARGV[7]), num(ARGV[8])) then return 1 end
+return { 'full' }
 `;
 
 /** deleteTask: ARGV prefix, session, api, task id, limit. Answers the JSON removed, or false. */
-export const DELETE_TASK = `${CORE}
-local s, api, id, limit = ARGV[2], ARGV[3], ARGV[4], num(ARGV[5])
+export const DELETE_TASK = `${CORE}${TASK_FNS}
 local gen = gens()
-local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
-local f = api .. '|' .. id
-local json = redis.call('HGET', t, f)
-if not json then return false end
-local old = redis.call('HGET', tx, f)
-if old then
-  if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
+return deleteTask(gen, ARGV[2], ARGV[3], ARGV[4], num(ARGV[5]))
+`;
+
+/**
+ * commit: what one call leaves, in one round trip after it answered: the room
+ * begin reserved given back, its task writes, the tokens it issued, and its
+ * journal entry. ARGV: prefix, session, bytes, journal limit, maxBytes (0
+ * none), ttl, task limit, max tokens, reserved api ('' none), nWrites, then per
+ * write: op ('p' put | 'd' delete), api, id, JSON ('' for a delete), index key
+ * ('' none); then nTokens, then token, login pairs. Answers {'ok', journal id},
+ * or {'full', api} when a put found no room (a call that began without asking
+ * for one): its writes up to there are kept, nothing else is written, and
+ * the caller answers again knowing the table full.
+ */
+export const COMMIT = `${CORE}${RECORD_FN}${TASK_FNS}${REMEMBER_FN}
+local s, ttl, limit = ARGV[2], num(ARGV[6]), num(ARGV[7])
+local gen = gens()
+if ARGV[9] ~= '' then release(gen, s, ARGV[9]) end
+local i = 11
+for _ = 1, num(ARGV[10]) do
+  local op, api, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if op == 'p' then
+    if not putTask(gen, s, api, id, ARGV[i + 3], ARGV[i + 4], limit, ttl) then return { 'full', api } end
+  else
+    deleteTask(gen, s, api, id, limit)
+  end
+  i = i + 5
 end
-if redis.call('HINCRBY', tc, api, -1) + 1 == limit then redis.call('HINCRBY', G, 'tasksFull', -1) end
-redis.call('HINCRBY', G, 'tasksHeld', -1)
-redis.call('HDEL', t, f)
-redis.call('HDEL', tx, f)
-redis.call('ZREM', to, f)
-return json
+local n = num(ARGV[i])
+for k = 1, n do rememberToken(ARGV[i + 2 * k - 1], ARGV[i + 2 * k], num(ARGV[8])) end
+return { 'ok', recordEntry(s, ARGV[3], num(ARGV[4]), num(ARGV[5]), ttl) }
+`;
+
+/** reads (read-only): ARGV prefix, session, nReads, then what, api, arg per read (as begin's). Answers {reads}. */
+export const READS = `${CORE}${TASK_FNS}
+local gen = gens()
+local out, r = {}, 4
+for k = 1, num(ARGV[3]) do
+  out[k] = readOne(gen, ARGV[2], ARGV[r], ARGV[r + 1], ARGV[r + 2])
+  r = r + 3
+end
+return out
+`;
+
+/** release: gives back the room begin reserved for a call that ends without a commit. ARGV: prefix, session, api. */
+export const RELEASE = `${CORE}${TASK_FNS}
+local gen = gens()
+release(gen, ARGV[2], ARGV[3])
+return 1
 `;
 
 /** taskRead (read-only): ARGV prefix, session, api, what ('get' id | 'values' | 'count' key | 'size'). */
-export const READ_TASKS = `${CORE}
-local s, api, what = ARGV[2], ARGV[3], ARGV[4]
+export const READ_TASKS = `${CORE}${TASK_FNS}
 local gen = gens()
-if what == 'get' then return redis.call('HGET', skey(gen, 't', s), api .. '|' .. ARGV[5]) end
-if what == 'count' then return num(redis.call('HGET', skey(gen, 'tc', s), api .. '|' .. ARGV[5])) end
-if what == 'size' then return num(redis.call('HGET', skey(gen, 'tc', s), api)) end
-local prefix = api .. '|'
-local fields = {}
-for _, f in ipairs(redis.call('ZRANGE', skey(gen, 'to', s), 0, -1)) do
-  if string.sub(f, 1, #prefix) == prefix then fields[#fields + 1] = f end
-end
-if #fields == 0 then return {} end
-return redis.call('HMGET', skey(gen, 't', s), unpack(fields))
+local what = ({ get = 'g', count = 'c', size = 'z', values = 'v' })[ARGV[4]]
+return readOne(gen, ARGV[2], what, ARGV[3], ARGV[5])
 `;
 
 /** seedTasks: marks a session's table of one API as made; answers 1 the first time (the caller then puts the initial tasks), 0 after. */
@@ -485,6 +603,9 @@ export const SCRIPTS = {
   tsDeleteTask: DELETE_TASK,
   tsReadTasks: READ_TASKS,
   tsSeedTasks: SEED_TASKS,
+  tsCommit: COMMIT,
+  tsRelease: RELEASE,
+  tsReads: READS,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

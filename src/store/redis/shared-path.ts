@@ -1,8 +1,10 @@
 // The request path with a shared store (issue #18): one API call answered by
 // the synchronous core against per-call stand-ins (overlay.ts), with one
-// `begin` round trip between a recording pass and the real one, and one
-// `record` round trip (with the task writes) after it. Redis away: the API's
-// own error shape with 503, never a hang, never a fallback to memory.
+// `begin` round trip between a recording pass and the real one (the draws, a
+// reserved room, and the reads the recording pass noted), and one `commit`
+// round trip after it (task writes, tokens and the journal entry together).
+// Redis away: the API's own error shape with 503, never a hang, never a
+// fallback to memory.
 import { performance } from 'node:perf_hooks';
 import type { Api, HandleOptions } from '../../core/api.js';
 import { type CallClock, type Clock, createClock } from '../../core/clock.js';
@@ -15,7 +17,7 @@ import type { StoredEntry } from '../../journal/entry.js';
 import type { StoredTask } from '../task-table.js';
 import type { TokenStore } from '../store.js';
 import { StoreUnavailableError } from './connect.js';
-import type { BeginNeeds, RedisStore } from './index.js';
+import type { BeginNeeds, BeginRead, BeginReadAnswer, CommitWrites, RedisStore } from './index.js';
 import { CallDraws, CallPass, type CallPlan, type FetchedTable, NeedMore } from './overlay.js';
 import type { ApiName } from '../../core/record.js';
 import type { SharedFault } from './faults.js';
@@ -84,21 +86,45 @@ export function createSharedPath(deps: SharedPathDeps) {
     }
   }
 
-  /** The reads a plan noted, fetched in one go (pipelined beside whatever is sent in the same tick). */
-  function fetch(session: string, plan: CallPlan, data: CallPass['data']): Promise<unknown> {
-    const work: Promise<unknown>[] = [];
-    for (const [api, reads] of plan.reads) {
-      const fetched = data.tables.get(api)!;
-      const table = store.tasks(session, { api, index: reads.kind.index });
-      if (reads.values) work.push(table.values().then((values) => fetched.setValues(values, reads.kind.index)));
-      else {
-        if (reads.size) work.push(table.size().then((n) => (fetched.size = n)));
-        for (const id of reads.gets) work.push(table.get(id).then((task) => fetched.gets.set(id, task ?? null)));
-        for (const key of reads.counts) work.push(table.countIn(key).then((n) => fetched.counts.set(key, n)));
+  /** The reads a plan noted, as begin and the reads script take them. */
+  function readsOf(plan: CallPlan): BeginRead[] {
+    const reads: BeginRead[] = [];
+    for (const [api, r] of plan.reads) {
+      if (r.values) {
+        reads.push({ what: 'values', api });
+        continue;
       }
+      if (r.size) reads.push({ what: 'size', api });
+      for (const id of r.gets) reads.push({ what: 'get', api, id });
+      for (const key of r.counts) reads.push({ what: 'count', api, key });
     }
-    for (const token of plan.tokenReads) work.push(store.tokens.loginOf(token).then((login) => data.tokens.set(token, login ?? null)));
-    return Promise.all(work);
+    for (const token of plan.tokenReads) reads.push({ what: 'token', token });
+    return reads;
+  }
+
+  /** Puts the answers to `reads` where the next pass finds them. */
+  function fill(plan: CallPlan, data: CallPass['data'], reads: BeginRead[], answers: BeginReadAnswer[]): void {
+    reads.forEach((read, i) => {
+      const answer = answers[i] ?? null;
+      if (read.what === 'token') {
+        data.tokens.set(read.token, answer === null ? null : String(answer));
+        return;
+      }
+      const fetched = data.tables.get(read.api)!;
+      if (read.what === 'values') {
+        const json = (answer as (string | null)[]).filter((j): j is string => j !== null);
+        fetched.setValues(json.map((j) => JSON.parse(j) as StoredTask), plan.reads.get(read.api)!.kind.index);
+      } else if (read.what === 'size') fetched.size = Number(answer);
+      else if (read.what === 'count') fetched.counts.set(read.key, Number(answer));
+      else fetched.gets.set(read.id, answer === null ? null : (JSON.parse(String(answer)) as StoredTask));
+    });
+  }
+
+  /** The reads a plan noted, fetched in one round trip (one script: one snapshot). */
+  async function fetch(session: string, plan: CallPlan, data: CallPass['data']): Promise<void> {
+    const reads = readsOf(plan);
+    if (reads.length === 0) return;
+    fill(plan, data, reads, await store.read(session, reads));
   }
 
   /** Puts the fixture tasks of the tables a plan touched, once per session and API (TaskKind.initial). */
@@ -114,20 +140,21 @@ export function createSharedPath(deps: SharedPathDeps) {
     return seeded;
   }
 
-  const needsOf = (plan: CallPlan): BeginNeeds => ({
+  const needsOf = (plan: CallPlan, reads: BeginRead[]): BeginNeeds => ({
     onlyofficeTaskId: plan.counters.onlyofficeTaskId,
     welloId2: plan.counters.welloId2,
     guids: plan.guids,
     tokens: plan.tokens,
     ...(plan.taskRoom ? { taskRoom: plan.taskRoom } : {}),
+    reads,
   });
 
   /** Adds what begin handed out for `needs` to the draws. */
-  function take(draws: CallDraws, needs: BeginNeeds, result: { onlyofficeTaskId?: number; welloId2?: number; guidDraw?: number; tokenDraw?: number }): void {
+  function take(draws: CallDraws, needs: BeginNeeds, result: { onlyofficeTaskIds: number[]; welloId2?: number; guidDraw?: number; tokenDraw?: number }): void {
     const range = (first: number | undefined, n: number | undefined, into: number[]) => {
       for (let i = 0; i < (n ?? 0); i++) into.push(first! + i);
     };
-    range(result.onlyofficeTaskId, needs.onlyofficeTaskId, draws.counters.onlyofficeTaskId);
+    draws.counters.onlyofficeTaskId.push(...result.onlyofficeTaskIds);
     range(result.welloId2, needs.welloId2, draws.counters.welloId2);
     range(result.guidDraw, needs.guids, draws.guids);
     range(result.tokenDraw, needs.tokens, draws.tokens);
@@ -150,6 +177,18 @@ export function createSharedPath(deps: SharedPathDeps) {
     }
     for (const { token, login } of pass.remembered) writes.push(store.tokens.remember(token, login));
     return writes;
+  }
+
+  /** A pass's task writes and remembered tokens, as commit takes them. */
+  function commitWrites(pass: CallPass, reserved: string | undefined): CommitWrites {
+    const tasks: CommitWrites['tasks'][number][] = [];
+    for (const write of pass.writes) {
+      if ('put' in write) {
+        const key = write.kind.index?.(write.put);
+        tasks.push({ op: 'put', api: write.api, id: String(write.put.id), json: JSON.stringify(write.put), key: key === undefined ? undefined : String(key) });
+      } else tasks.push({ op: 'delete', api: write.api, id: String(write.delete) });
+    }
+    return { reserved, tasks, tokens: pass.remembered };
   }
 
   async function answer(api: Api, req: CoreRequest, flags: HandleOptions = {}): Promise<SharedResult> {
@@ -207,21 +246,20 @@ export function createSharedPath(deps: SharedPathDeps) {
           recordPass();
           continue;
         }
-        // A read whose answer may change what is drawn (a given id that may be held): fetched before begin, so that failed calls take none.
-        if (!(plan.drawsAny && plan.readsAny)) break;
+        // A task read noted before a draw may decide what is drawn: fetched before begin, so that failed calls take none.
+        if (!plan.readBeforeDraw) break;
         await fetch(session, plan, data());
         recordPass();
       }
 
-      // 2. begin: the draws, the clock and the fault claim, with the reads still missing beside it (one round trip).
+      // 2. begin: the draws, the clock, the fault claim, a room, and the reads still missing (one round trip).
       const draws = new CallDraws();
+      let reserved: string | undefined;
       for (let attempt = 0; ; attempt++) {
         if (attempt > MAX_STALE) throw new StoreUnavailableError(`the fault queue changed ${MAX_STALE} times while one call was matched`);
-        const needs = needsOf(plan);
-        const begun = store.begin(session, needs, { seen: mirror.version, ...(chosen ? { candidate: chosen.id } : {}) });
-        const fetched = fetch(session, plan, data());
-        const result = await begun;
-        await fetched;
+        const reads = readsOf(plan);
+        const needs = needsOf(plan, reads);
+        const result = await store.begin(session, needs, { seen: mirror.version, ...(chosen ? { candidate: chosen.id } : {}) });
         if (result.kind === 'stale') {
           mirror.replace({ version: result.faultsVersion, faults: result.faults });
           recordPass();
@@ -230,8 +268,12 @@ export function createSharedPath(deps: SharedPathDeps) {
         if (result.kind === 'full') {
           tables.get(plan.taskRoom!)!.size = store.maxTasks;
         } else {
+          fill(plan, data(), reads, result.reads);
           if (result.clock !== undefined) clock = createClock(result.clock);
-          if (plan.taskRoom) tables.get(plan.taskRoom)!.room = true;
+          if (plan.taskRoom) {
+            tables.get(plan.taskRoom)!.room = true;
+            reserved = plan.taskRoom;
+          }
           take(draws, needs, result);
           if (chosen && result.claimed) mirror.claimed(chosen.id, result.exhausted, result.faultsVersion);
           else if (chosen) fault = headerFault;
@@ -239,58 +281,64 @@ export function createSharedPath(deps: SharedPathDeps) {
         break;
       }
 
-      // 3. The real pass: what begin handed out and the reads fetched; a draw or read not foreseen is fetched, and the pass run again.
-      const time = clock.now();
-      let pass!: CallPass;
-      let result!: SharedResult;
-      for (let i = 0; ; i++) {
-        if (i >= MAX_PASSES) throw new Error(`a call asked for more draws or reads than ${MAX_PASSES} passes gave it`);
-        pass = new CallPass(data(), draws);
-        try {
-          result = run(pass, time, () => core(fault));
-          break;
-        } catch (error) {
-          if (!(error instanceof NeedMore)) throw error;
-          if (error.what === 'read') {
-            await fetch(session, pass.plan, data());
+      try {
+        // 3. The real pass: what begin handed out and the reads fetched; a draw or read not foreseen is fetched, and the pass run again.
+        const time = clock.now();
+        let pass!: CallPass;
+        let result!: SharedResult;
+        for (let i = 0; ; i++) {
+          if (i >= MAX_PASSES) throw new Error(`a call asked for more draws or reads than ${MAX_PASSES} passes gave it`);
+          pass = new CallPass(data(), draws);
+          try {
+            result = run(pass, time, () => core(fault));
+          } catch (error) {
+            if (!(error instanceof NeedMore)) throw error;
+            if (error.what === 'read') await fetch(session, pass.plan, data());
+            else await drawMore(session, pass.plan, draws);
             continue;
           }
-          const used = new CallDraws();
-          const more: BeginNeeds = {
-            onlyofficeTaskId: pass.plan.counters.onlyofficeTaskId,
-            welloId2: pass.plan.counters.welloId2,
-            guids: pass.plan.guids,
-            tokens: pass.plan.tokens,
-          };
-          for (let attempt = 0; ; attempt++) {
-            const extra = await store.begin(session, more, { seen: mirror.version });
-            if (extra.kind === 'stale') {
-              if (attempt > MAX_STALE) throw new StoreUnavailableError('the fault queue kept changing');
-              mirror.replace({ version: extra.faultsVersion, faults: extra.faults });
-              continue;
-            }
-            if (extra.kind === 'ok') take(used, more, extra);
-            break;
+          // 4. commit: the room given back, the writes, the tokens and the journal entry, atomically; answered once stored (read-your-writes for verify).
+          const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+          const fields = { session, time, request: req, result: result as never, durationMs, fault };
+          const writer = new ByteWriter();
+          encodeEntry(writer, fields);
+          const committed = await store.commit(session, Buffer.from(writer.bytes()), commitWrites(pass, reserved));
+          reserved = undefined;
+          if (committed.kind === 'full') {
+            // A put begin did not reserve for found the table full (another replica filled it meanwhile): answered again knowing it.
+            tables.get(committed.api as ApiName)!.size = store.maxTasks;
+            continue;
           }
-          draws.counters.onlyofficeTaskId.push(...used.counters.onlyofficeTaskId);
-          draws.counters.welloId2.push(...used.counters.welloId2);
-          draws.guids.push(...used.guids);
-          draws.tokens.push(...used.tokens);
+          deps.recorded?.({ id: committed.id, ...fields } as StoredEntry);
+          return result;
         }
+      } finally {
+        // A call that failed between begin and commit gives its room back (best effort: Redis may be what failed).
+        if (reserved !== undefined) await store.release(session, reserved).catch(() => {});
       }
-
-      // 4. record (the journal) and the writes, together: answered once both are stored (read-your-writes for verify).
-      const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      const fields = { session, time, request: req, result: result as never, durationMs, fault };
-      const writer = new ByteWriter();
-      encodeEntry(writer, fields);
-      const bytes = Buffer.from(writer.bytes());
-      const [id] = (await Promise.all([store.journal.record(session, bytes), ...writesOf(session, pass)])) as [number];
-      deps.recorded?.({ id, ...fields } as StoredEntry);
-      return result;
     } catch (error) {
       if (error instanceof StoreUnavailableError) return unavailable(api, req, flags, session);
       throw error;
+    }
+  }
+
+  /** A second begin for draws the real pass asked for beyond the first's (no fault claim, no room). */
+  async function drawMore(session: string, plan: CallPlan, draws: CallDraws): Promise<void> {
+    const more: BeginNeeds = {
+      onlyofficeTaskId: plan.counters.onlyofficeTaskId,
+      welloId2: plan.counters.welloId2,
+      guids: plan.guids,
+      tokens: plan.tokens,
+    };
+    for (let attempt = 0; ; attempt++) {
+      const extra = await store.begin(session, more, { seen: mirror.version });
+      if (extra.kind === 'stale') {
+        if (attempt > MAX_STALE) throw new StoreUnavailableError('the fault queue kept changing');
+        mirror.replace({ version: extra.faultsVersion, faults: extra.faults });
+        continue;
+      }
+      if (extra.kind === 'ok') take(draws, more, extra);
+      return;
     }
   }
 

@@ -20,6 +20,11 @@ export class RedisTokens {
     this.#max = max;
   }
 
+  /** The most tokens remembered: the oldest is forgotten past it. */
+  get max(): number {
+    return this.#max;
+  }
+
   async remember(token: string, login: string): Promise<void> {
     await script(this.#ctx, 'tsRememberToken', token, login, this.#max);
   }
