@@ -19,6 +19,36 @@ export interface CoreRequest {
   headers: RequestHeaders;
   /** The raw body bytes (empty when there was none). */
   body: Buffer;
+  /**
+   * Work that depends on this request alone (reading and binding its body), kept for the call's next pass:
+   * the shared store runs the core more than once per call (src/store/redis/shared-path.ts). Unset with the
+   * memory store, which runs it once: nothing is kept and `perRequest` costs one property read.
+   */
+  memo?: Map<object, { value: unknown } | { error: unknown }>;
+  /**
+   * This pass's answer is thrown away (the shared store's first pass, which only learns what the call draws and
+   * reads): a create that succeeded may leave its body unrendered. Everything that draws or reads runs as usual.
+   */
+  planOnly?: boolean;
+}
+
+/** `compute()`, or what it answered (or threw) for this request before, under `key` (see CoreRequest.memo). */
+export function perRequest<T>(req: CoreRequest, key: object, compute: () => T): T {
+  const memo = req.memo;
+  if (!memo) return compute();
+  const kept = memo.get(key);
+  if (kept) {
+    if ('error' in kept) throw kept.error;
+    return kept.value as T;
+  }
+  try {
+    const value = compute();
+    memo.set(key, { value });
+    return value;
+  } catch (error) {
+    memo.set(key, { error });
+    throw error;
+  }
 }
 
 export interface CoreResponse {

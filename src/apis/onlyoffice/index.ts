@@ -1,7 +1,7 @@
 // The ONLYOFFICE CRM API: routing, request formats, and the one place where
 // its errors become HTTP (docs/fidelity.md, ONLYOFFICE).
 import { BodyError, decodeUtf8, jsonNesting, NestingError, parseXml } from '../../core/body.js';
-import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType } from '../../core/http.js';
+import { type CoreRequest, type CoreResponse, header, JSON_UTF8, mediaType, perRequest } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import { type CallRecord, CheckedLater, fromAjvErrors, type IssuedIds, type Verdict } from '../../core/record.js';
 import { jsonWriter, renderByShape, type Shape, shapeOf } from '../../core/render.js';
@@ -40,6 +40,8 @@ type PostOperation = 'createTask' | 'authenticate';
 type PostRoute = { readonly operation: PostOperation; readonly values?: undefined };
 const CREATE: PostRoute = { operation: 'createTask' };
 const AUTHENTICATE: PostRoute = { operation: 'authenticate' };
+/** A 201 whose body nobody reads (CoreRequest.planOnly). */
+const PLAN_ONLY: CoreResponse = { status: 201, headers: {}, body: '' };
 
 /** The route table: the two POSTs first (the create's fast path), then the lifecycle routes (lifecycle.ts). */
 function route(method: string, path: string): PostRoute | LifecycleRoute | undefined {
@@ -149,6 +151,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
    * `?fields=` trims the response object (the XML is made from the trimmed JSON, as JsonNetSerializer.RespondTo does).
    */
   function created(operation: PostOperation, response: Record<string, unknown>, format: ResponseFormat, req: CoreRequest): CoreResponse {
+    if (req.planOnly) return PLAN_ONLY;
     const body = { count: 1, status: 0, statusCode: 201, response };
     const fields = requestedFields(queryValues(req));
     const { shape, write } = fields ? projection(operation, fields) : { shape: shapes[operation], write: writers[operation] };
@@ -216,7 +219,7 @@ export function createOnlyofficeApi(ctx: StubContext): Api {
       const bound = (call.bound = bindLifecycle(lifecycle.schema(call.route.operation), call.route, queryValues(req), readFields(req), bindingCookie(req)));
       return lifecycle.run({ route: call.route, bound, session, caller, now, issued: call.issued }, req, format);
     }
-    const bound = (call.bound = bindParameters(schemas.createTask, readFields(req), queryValues(req), header(req.headers, 'cookie')));
+    const bound = (call.bound = perRequest(req, schemas.createTask, () => bindParameters(schemas.createTask, readFields(req), queryValues(req), header(req.headers, 'cookie'))));
     const tasks = lifecycle.tasksOf(session);
     const task = createTask(portal, {
       bound,

@@ -1,7 +1,7 @@
 // The Wello ServiceDesk API: routing, request and response formats, and the
 // one place where its errors become HTTP (docs/fidelity.md, Wello).
 import { BodyError } from '../../core/body.js';
-import { type CoreRequest, type CoreResponse, header, mediaType } from '../../core/http.js';
+import { type CoreRequest, type CoreResponse, header, mediaType, perRequest } from '../../core/http.js';
 import { type Api, DROPPED, type HandleOptions } from '../../core/api.js';
 import type { CallRecord, IssuedIds } from '../../core/record.js';
 import type { JsonSchema } from '../../core/schemas.js';
@@ -82,8 +82,12 @@ export function createWelloApi(ctx: StubContext): Api {
   function create(req: CoreRequest, call: Call, format: ResponseFormat): CoreResponse {
     const login = basicLogin(req.headers);
     if (!login && ctx.auth === 'required') throw new WelloError('unauthorized');
-    const read = (call.read = readBody(req));
-    call.validation = read.parsed ? modelErrors(validate, schema, read.values) : [];
+    const { read, validation } = perRequest(req, schema, () => {
+      const read = readBody(req);
+      return { read, validation: read.parsed ? modelErrors(validate, schema, read.values) : [] };
+    });
+    call.read = read;
+    call.validation = validation;
     const modelState = [...read.modelState, ...call.validation];
     if (modelState.length > 0) throw invalidModel(modelState);
 
@@ -109,7 +113,8 @@ export function createWelloApi(ctx: StubContext): Api {
     tasks.put(task as StoredWelloTask);
     const location = `http://${header(req.headers, 'host') ?? 'localhost'}/api/Task(${String(task.id)})`;
     if (prefersNoContent(req)) return { status: 204, headers: { location }, body: '' };
-    const body = format.kind === 'xml' ? writeXml(task) : writeJson(task);
+    // A pass whose answer is thrown away (CoreRequest.planOnly) leaves the body unrendered.
+    const body = req.planOnly ? '' : format.kind === 'xml' ? writeXml(task) : writeJson(task);
     return { status: 201, headers: { 'content-type': contentTypeFor(format), location }, body };
   }
 

@@ -15,6 +15,7 @@ import { FaultMirror, parseFaultList, RedisFaults, type SharedFault } from './fa
 import { type JournalLimits, RedisJournal } from './journal.js';
 import { type CounterBases, RedisState, RedisTokens } from './state.js';
 import { RedisTaskTable, type SharedTaskKind } from './tasks.js';
+import { TickBatch } from './tick-batch.js';
 
 export { StoreUnavailableError, StoreUrlError, parseRedisUrl } from './connect.js';
 export { FaultMirror, RedisFaults, type SharedFault, type FaultSnapshot } from './faults.js';
@@ -136,6 +137,9 @@ export class RedisStore {
   readonly maxTasks: number;
   readonly #ctx: StoreContext;
   readonly #bases: CounterBases;
+  /** begin and commit of the calls that reach them in one turn of the event loop, each sent as one script call. */
+  readonly #begins: TickBatch<unknown[]>;
+  readonly #commits: TickBatch<[string, number | string]>;
   #closed = false;
 
   private constructor(client: Redis, target: RedisTarget, options: RedisStoreOptions) {
@@ -150,6 +154,9 @@ export class RedisStore {
     this.state = new RedisState(this.#ctx, this.#bases);
     this.maxTasks = options.maxTasks ?? DEFAULT_MAX_TASKS;
     this.url = target.display;
+    const ctx = this.#ctx;
+    this.#begins = new TickBatch((packed) => script(ctx, 'tsBegin', ...packed));
+    this.#commits = new TickBatch((packed) => script(ctx, 'tsCommit', ...packed));
   }
 
   /** Connects to `redis://HOST:PORT[/DB]`, `rediss://…` or `redis+unix:///path.sock` (each with `?prefix=`, default "ts:"). */
@@ -188,9 +195,7 @@ export class RedisStore {
       return value;
     };
     const reads = readArgs(needs.reads);
-    const reply = await script<unknown[]>(
-      this.#ctx,
-      'tsBegin',
+    const reply = await this.#begins.add([
       session,
       this.#ctx.ttl,
       String(faults.seen),
@@ -206,7 +211,7 @@ export class RedisStore {
       Math.floor(Date.now() / 1000),
       reads.length / 3,
       ...reads,
-    );
+    ]);
     if (reply[0] === 'stale') return { kind: 'stale', faultsVersion: Number(reply[1]), faults: parseFaultList(reply.map(String), 2) };
     if (reply[0] === 'full') return { kind: 'full' };
     const [, taskIds, id2, guid, token, clock, version, claimed, exhausted, answers] = reply as [string, number[], number, number, number, string, string, number, number, BeginReadAnswer[]];
@@ -248,7 +253,7 @@ export class RedisStore {
     }
     args.push(writes.tokens.length);
     for (const { token, login } of writes.tokens) args.push(token, login);
-    const reply = await script<[string, number | string]>(this.#ctx, 'tsCommit', ...args);
+    const reply = await this.#commits.add(args);
     return reply[0] === 'ok' ? { kind: 'ok', id: Number(reply[1]) } : { kind: 'full', api: String(reply[1]) };
   }
 

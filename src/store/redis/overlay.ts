@@ -146,52 +146,27 @@ export class CallPass {
     /** Undefined: the record pass. */
     readonly draws: CallDraws | undefined,
   ) {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const pass = this;
-    this.session = {
-      name: data.session,
-      clock: data.clock,
-      get generator(): Generator {
-        return pass.#token();
-      },
-      newGuid: () => this.#guid(),
-      next: (counter) => this.#next(counter),
-      // Only ONLYOFFICE's fixture-task bump reads it (and then sets the counter): the shared store sets the counter when it seeds them.
-      peek: () => Number.MAX_SAFE_INTEGER,
-      set: () => {},
-      tasks: <T extends StoredTask>(kind: TaskKind<T>) => this.#table(kind as unknown as TaskKind<StoredTask>) as unknown as TaskTable<T>,
-      taskTables: () => [],
-    };
-    const only = (name: string) => {
-      if (name !== data.session) throw new Error(`a call of session "${data.session}" read session "${name}": not supported with a shared store`);
-      return this.session;
-    };
-    this.sessions = {
-      clock: data.clock,
-      max: 0,
-      size: 0,
-      evicted: 0,
-      get: only,
-      find: only,
-      view: only,
-      clockOf: () => data.clock,
-      reset: () => {
-        throw new Error('a reset inside a call is not supported with a shared store');
-      },
-      taskHealth: () => ({ held: 0, maxPerSession: data.maxTasks, full: 0 }),
-    };
-    this.tokens = {
-      remember: (token, login) => void this.remembered.push({ token, login }),
-      loginOf: (token) => {
-        const known = this.remembered.find((r) => r.token === token)?.login ?? data.tokens.get(token);
-        if (known !== undefined) return known ?? undefined;
-        this.plan.tokenReads.add(token);
-        if (this.draws) throw new NeedMore('read');
-        return undefined;
-      },
-      size: 0,
-      clear: () => {},
-    };
+    // Three small objects with prototype methods rather than closures: two passes per call make them often.
+    this.session = new PassSession(this);
+    this.sessions = new PassSessions(this);
+    this.tokens = new PassTokens(this);
+  }
+
+  /** Session.generator: a token draw. */
+  tokenGenerator(): Generator {
+    return this.#token();
+  }
+
+  newGuid(): string {
+    return this.#guid();
+  }
+
+  next(counter: CounterName): number {
+    return this.#next(counter);
+  }
+
+  table(kind: TaskKind<StoredTask>): ScratchTable {
+    return this.#table(kind);
   }
 
   get recording(): boolean {
@@ -266,6 +241,84 @@ export class CallPass {
     }
     return table;
   }
+}
+
+/** The call's session as the core sees it during one pass. */
+class PassSession implements Session {
+  readonly name: string;
+  readonly clock: Clock;
+  constructor(private readonly pass: CallPass) {
+    this.name = pass.data.session;
+    this.clock = pass.data.clock;
+  }
+  get generator(): Generator {
+    return this.pass.tokenGenerator();
+  }
+  newGuid(): string {
+    return this.pass.newGuid();
+  }
+  next(counter: CounterName): number {
+    return this.pass.next(counter);
+  }
+  // Only ONLYOFFICE's fixture-task bump reads it (and then sets the counter); begin skips the ids held instead.
+  peek(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+  set(): void {}
+  tasks<T extends StoredTask>(kind: TaskKind<T>): TaskTable<T> {
+    return this.pass.table(kind as unknown as TaskKind<StoredTask>) as unknown as TaskTable<T>;
+  }
+  taskTables(): [] {
+    return [];
+  }
+}
+
+/** The session store during one pass: the call's own session only. */
+class PassSessions implements SessionStore {
+  readonly clock: Clock;
+  readonly max = 0;
+  readonly size = 0;
+  readonly evicted = 0;
+  constructor(private readonly pass: CallPass) {
+    this.clock = pass.data.clock;
+  }
+  get(name: string): Session {
+    if (name !== this.pass.data.session) throw new Error(`a call of session "${this.pass.data.session}" read session "${name}": not supported with a shared store`);
+    return this.pass.session;
+  }
+  find(name: string): Session {
+    return this.get(name);
+  }
+  view(name: string): Session {
+    return this.get(name);
+  }
+  clockOf(): Clock {
+    return this.clock;
+  }
+  reset(): void {
+    throw new Error('a reset inside a call is not supported with a shared store');
+  }
+  taskHealth() {
+    return { held: 0, maxPerSession: this.pass.data.maxTasks, full: 0 };
+  }
+}
+
+/** The token store during one pass: remembered tokens kept for commit, reads from what was fetched. */
+class PassTokens implements TokenStore {
+  readonly size = 0;
+  constructor(private readonly pass: CallPass) {}
+  remember(token: string, login: string): void {
+    this.pass.remembered.push({ token, login });
+  }
+  loginOf(token: string): string | undefined {
+    const pass = this.pass;
+    const known = pass.remembered.find((r) => r.token === token)?.login ?? pass.data.tokens.get(token);
+    if (known !== undefined) return known ?? undefined;
+    pass.plan.tokenReads.add(token);
+    if (pass.draws) throw new NeedMore('read');
+    return undefined;
+  }
+  clear(): void {}
 }
 
 /** A session's table of one API for one pass: fetched reads, this pass's own writes on top. */

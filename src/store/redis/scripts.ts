@@ -63,6 +63,28 @@ local function sessionKeys(gen, jgen, s)
 end
 `;
 
+/**
+ * Runs one call's script body for each call of a batch, in order, each as if alone. Each call's arguments
+ * come packed in one ARGV (u32 little-endian length, then the bytes, per argument: src/store/redis/pack.ts),
+ * since a command's cost in the client is mostly per argument; unpacked here into A, with A[1] the prefix.
+ */
+const BATCH = `
+local function fields(s)
+  local out, pos, n = { B }, 1, #s
+  while pos <= n do
+    local len = struct.unpack('<I4', s, pos)
+    out[#out + 1] = string.sub(s, pos + 4, pos + 3 + len)
+    pos = pos + 4 + len
+  end
+  return out
+end
+local function batch(one)
+  local out = {}
+  for k = 2, #ARGV do out[k - 1] = one(fields(ARGV[k])) end
+  return out
+end
+`;
+
 /** The queued faults, oldest first, as {json, left, json, left, ...}. */
 const FAULT_LIST = `
 local function faultList()
@@ -200,7 +222,7 @@ end
  * begin: everything a validated call takes, in one round trip, in a few
  * commands when nothing is stale (HMGET of the globals, HMGET of the session,
  * one HSET of the counters it advanced, and the reads it asked for).
- * ARGV: prefix, session, ttl, faultsVersionSeen, candidateFaultId ('' none),
+ * Arguments (A, unpacked by BATCH): prefix, session, ttl, faultsVersionSeen, candidateFaultId ('' none),
  * nTaskId, nId2, nGuid, nToken, taskIdBase, id2Base, roomApi ('' none),
  * taskLimit, now (unix seconds, for the TTL refresh), nReads, then per read:
  * what ('g' get | 'c' count | 'z' size | 'v' values | 'k' token), api, arg.
@@ -215,76 +237,84 @@ end
  * the call knows its ids are free without reading them. roomApi reserves one
  * room in that table (TASK_FNS), given back by the call's commit.
  */
-export const BEGIN = `${CORE}${FAULT_LIST}${REMOVE_FAULT}${TASK_FNS}
-local s, ttl = ARGV[2], num(ARGV[3])
-local seen, candidate = ARGV[4], ARGV[5]
-local g = redis.call('HMGET', G, 'gen', 'jgen', 'faultsVersion', 'clock')
-local gen, jgen, version = g[1] or '0', g[2] or '0', g[3] or '0'
-if version ~= seen or (candidate ~= '' and redis.call('HEXISTS', B .. 'faults:left', candidate) == 0) then
-  local out = { 'stale', version }
-  for _, v in ipairs(faultList()) do out[#out + 1] = v end
-  return out
-end
-local roomApi = ARGV[12]
-if roomApi ~= '' then
-  local tc = skey(gen, 'tc', s)
-  if occupied(tc, roomApi) >= num(ARGV[13]) then return { 'full' } end
-  redis.call('HINCRBY', tc, roomApi .. '#r', 1)
-end
-local claimed, exhausted = 0, 0
-if candidate ~= '' then
-  claimed = 1
-  if redis.call('HINCRBY', B .. 'faults:left', candidate, -1) <= 0 then
-    removeFault(candidate)
-    exhausted = 1
-    version = tostring(redis.call('HINCRBY', G, 'faultsVersion', 1))
+const BEGIN_FN = `
+local function beginOne(A)
+  local s, ttl = A[2], num(A[3])
+  local seen, candidate = A[4], A[5]
+  local g = redis.call('HMGET', G, 'gen', 'jgen', 'faultsVersion', 'clock')
+  local gen, jgen, version = g[1] or '0', g[2] or '0', g[3] or '0'
+  if version ~= seen or (candidate ~= '' and redis.call('HEXISTS', B .. 'faults:left', candidate) == 0) then
+    local out = { 'stale', version }
+    for _, v in ipairs(faultList()) do out[#out + 1] = v end
+    return out
   end
-end
-local h = skey(gen, 'h', s)
-local f = redis.call('HMGET', h, 'taskIdNext', 'welloId2Next', 'guidDraws', 'tokenDraws', 'touched', 'clock')
--- Read, then one HSET of what changed: the script is atomic, so this is HINCRBY's effect in one command.
--- A counter not set yet starts at its base.
-local set = {}
-local function take(i, field, n, base)
-  if n <= 0 then return 0 end
-  local first = tonumber(f[i]) or base
-  set[#set + 1] = field
-  set[#set + 1] = int(first + n)
-  return first
-end
-local taskIds = {}
-local nTask = num(ARGV[6])
-if nTask > 0 then
-  local t = skey(gen, 't', s)
-  local id = tonumber(f[1]) or num(ARGV[10])
-  while #taskIds < nTask do
-    if redis.call('HEXISTS', t, 'onlyoffice|' .. int(id)) == 0 then taskIds[#taskIds + 1] = id end
-    id = id + 1
+  local roomApi = A[12]
+  if roomApi ~= '' then
+    local tc = skey(gen, 'tc', s)
+    if occupied(tc, roomApi) >= num(A[13]) then return { 'full' } end
+    redis.call('HINCRBY', tc, roomApi .. '#r', 1)
   end
-  set[#set + 1] = 'taskIdNext'
-  set[#set + 1] = int(id)
+  local claimed, exhausted = 0, 0
+  if candidate ~= '' then
+    claimed = 1
+    if redis.call('HINCRBY', B .. 'faults:left', candidate, -1) <= 0 then
+      removeFault(candidate)
+      exhausted = 1
+      version = tostring(redis.call('HINCRBY', G, 'faultsVersion', 1))
+    end
+  end
+  local h = skey(gen, 'h', s)
+  local f = redis.call('HMGET', h, 'taskIdNext', 'welloId2Next', 'guidDraws', 'tokenDraws', 'touched', 'clock')
+  -- Read, then one HSET of what changed: the script is atomic, so this is HINCRBY's effect in one command.
+  -- A counter not set yet starts at its base.
+  local set = {}
+  local function take(i, field, n, base)
+    if n <= 0 then return 0 end
+    local first = tonumber(f[i]) or base
+    set[#set + 1] = field
+    set[#set + 1] = int(first + n)
+    return first
+  end
+  local taskIds = {}
+  local nTask = num(A[6])
+  if nTask > 0 then
+    local t = skey(gen, 't', s)
+    local id = tonumber(f[1]) or num(A[10])
+    while #taskIds < nTask do
+      if redis.call('HEXISTS', t, 'onlyoffice|' .. int(id)) == 0 then taskIds[#taskIds + 1] = id end
+      id = id + 1
+    end
+    set[#set + 1] = 'taskIdNext'
+    set[#set + 1] = int(id)
+  end
+  local id2 = take(2, 'welloId2Next', num(A[7]), num(A[11]))
+  local guid = take(3, 'guidDraws', num(A[8]), 0)
+  local token = take(4, 'tokenDraws', num(A[9]), 0)
+  -- The session's EXPIREs are refreshed when the last refresh is older than a hundredth of the TTL.
+  local now = num(A[14])
+  local refresh = ttl > 0 and now - num(f[5]) >= math.max(1, math.floor(ttl / 100))
+  if refresh then
+    set[#set + 1] = 'touched'
+    set[#set + 1] = now
+  end
+  if #set > 0 then redis.call('HSET', h, unpack(set)) end
+  if refresh then
+    for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
+  end
+  local reads = {}
+  local r = 16
+  for k = 1, num(A[15]) do
+    reads[k] = readOne(gen, s, A[r], A[r + 1], A[r + 2])
+    r = r + 3
+  end
+  return { 'ok', taskIds, id2, guid, token, f[6] or g[4] or '', version, claimed, exhausted, reads }
 end
-local id2 = take(2, 'welloId2Next', num(ARGV[7]), num(ARGV[11]))
-local guid = take(3, 'guidDraws', num(ARGV[8]), 0)
-local token = take(4, 'tokenDraws', num(ARGV[9]), 0)
--- The session's EXPIREs are refreshed when the last refresh is older than a hundredth of the TTL.
-local now = num(ARGV[14])
-local refresh = ttl > 0 and now - num(f[5]) >= math.max(1, math.floor(ttl / 100))
-if refresh then
-  set[#set + 1] = 'touched'
-  set[#set + 1] = now
-end
-if #set > 0 then redis.call('HSET', h, unpack(set)) end
-if refresh then
-  for _, k in ipairs(sessionKeys(gen, jgen, s)) do redis.call('EXPIRE', k, ttl) end
-end
-local reads = {}
-local r = 16
-for k = 1, num(ARGV[15]) do
-  reads[k] = readOne(gen, s, ARGV[r], ARGV[r + 1], ARGV[r + 2])
-  r = r + 3
-end
-return { 'ok', taskIds, id2, guid, token, f[6] or g[4] or '', version, claimed, exhausted, reads }
+`;
+
+
+/** begin for the calls of one batch (TickBatch): ARGV prefix, then each call's arguments packed; answers each one's answer. */
+export const BEGIN = `${CORE}${FAULT_LIST}${REMOVE_FAULT}${TASK_FNS}${BEGIN_FN}${BATCH}
+return batch(beginOne)
 `;
 
 /**
@@ -520,7 +550,7 @@ return deleteTask(gen, ARGV[2], ARGV[3], ARGV[4], num(ARGV[5]))
 /**
  * commit: what one call leaves, in one round trip after it answered: the room
  * begin reserved given back, its task writes, the tokens it issued, and its
- * journal entry. ARGV: prefix, session, bytes, journal limit, maxBytes (0
+ * journal entry. Arguments (A, unpacked by BATCH): prefix, session, bytes, journal limit, maxBytes (0
  * none), ttl, task limit, max tokens, reserved api ('' none), nWrites, then per
  * write: op ('p' put | 'd' delete), api, id, JSON ('' for a delete), index key
  * ('' none); then nTokens, then token, login pairs. Answers {'ok', journal id},
@@ -528,23 +558,31 @@ return deleteTask(gen, ARGV[2], ARGV[3], ARGV[4], num(ARGV[5]))
  * for one): its writes up to there are kept, nothing else is written, and
  * the caller answers again knowing the table full.
  */
-export const COMMIT = `${CORE}${RECORD_FN}${TASK_FNS}${REMEMBER_FN}
-local s, ttl, limit = ARGV[2], num(ARGV[6]), num(ARGV[7])
-local gen = gens()
-if ARGV[9] ~= '' then release(gen, s, ARGV[9]) end
-local i = 11
-for _ = 1, num(ARGV[10]) do
-  local op, api, id = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  if op == 'p' then
-    if not putTask(gen, s, api, id, ARGV[i + 3], ARGV[i + 4], limit, ttl) then return { 'full', api } end
-  else
-    deleteTask(gen, s, api, id, limit)
+const COMMIT_FN = `
+local function commitOne(A)
+  local s, ttl, limit = A[2], num(A[6]), num(A[7])
+  local gen = gens()
+  if A[9] ~= '' then release(gen, s, A[9]) end
+  local i = 11
+  for _ = 1, num(A[10]) do
+    local op, api, id = A[i], A[i + 1], A[i + 2]
+    if op == 'p' then
+      if not putTask(gen, s, api, id, A[i + 3], A[i + 4], limit, ttl) then return { 'full', api } end
+    else
+      deleteTask(gen, s, api, id, limit)
+    end
+    i = i + 5
   end
-  i = i + 5
+  local n = num(A[i])
+  for k = 1, n do rememberToken(A[i + 2 * k - 1], A[i + 2 * k], num(A[8])) end
+  return { 'ok', recordEntry(s, A[3], num(A[4]), num(A[5]), ttl) }
 end
-local n = num(ARGV[i])
-for k = 1, n do rememberToken(ARGV[i + 2 * k - 1], ARGV[i + 2 * k], num(ARGV[8])) end
-return { 'ok', recordEntry(s, ARGV[3], num(ARGV[4]), num(ARGV[5]), ttl) }
+`;
+
+
+/** commit for the calls of one batch (TickBatch): ARGV prefix, then each call's arguments packed; answers each one's answer. */
+export const COMMIT = `${CORE}${RECORD_FN}${TASK_FNS}${REMEMBER_FN}${COMMIT_FN}${BATCH}
+return batch(commitOne)
 `;
 
 /** reads (read-only): ARGV prefix, session, nReads, then what, api, arg per read (as begin's). Answers {reads}. */

@@ -68,6 +68,8 @@ const realClock = createClock();
 
 export function createSharedPath(deps: SharedPathDeps) {
   const { store, seed, context, tokens } = deps;
+  // One writer for every call's entry (its 16 KB buffer reused): the bytes are copied out before any await.
+  const writer = new ByteWriter();
   const mirror = store.faultMirror;
 
   /** Runs the core once, synchronously, against a pass's stand-ins. */
@@ -212,8 +214,14 @@ export function createSharedPath(deps: SharedPathDeps) {
     let clock = realClock;
     const data = () => ({ seed, session, clock, tables, tokens: tokenData, maxTasks: store.maxTasks });
 
+    // The core runs more than once for this call: what it reads from the request alone is kept between passes,
+    // and the first pass (whose answer is thrown away) renders no successful body.
+    const memo = new Map();
+    const realReq: CoreRequest = { ...req, memo };
+    const planReq: CoreRequest = { ...req, memo, planOnly: true };
     /** The core's answer with a fault (or none): as stub.ts's answer(). */
-    const core = (fault: Fault | undefined): SharedResult => {
+    const core = (fault: Fault | undefined, planOnly = false): SharedResult => {
+      const req = planOnly ? planReq : realReq;
       if (badSession !== undefined) return api.handle(req, { ...flags, invalidSession: badSession }) as SharedResult;
       if (headerError) {
         const result = api.handle(req, { ...flags, dropped: true }) as SharedResult;
@@ -237,7 +245,7 @@ export function createSharedPath(deps: SharedPathDeps) {
         chosen = useQueue ? mirror.choose(view) : undefined;
         fault = headerFault ?? chosen?.fault;
         const pass = new CallPass(data(), undefined);
-        run(pass, clock.now(), () => core(fault));
+        run(pass, clock.now(), () => core(fault, true));
         plan = pass.plan;
       };
       recordPass();
@@ -300,9 +308,9 @@ export function createSharedPath(deps: SharedPathDeps) {
           // 4. commit: the room given back, the writes, the tokens and the journal entry, atomically; answered once stored (read-your-writes for verify).
           const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
           const fields = { session, time, request: req, result: result as never, durationMs, fault };
-          const writer = new ByteWriter();
+          writer.reset();
           encodeEntry(writer, fields);
-          const committed = await store.commit(session, Buffer.from(writer.bytes()), commitWrites(pass, reserved));
+          const committed = await store.commit(session, writer.bytes(), commitWrites(pass, reserved));
           reserved = undefined;
           if (committed.kind === 'full') {
             // A put begin did not reserve for found the table full (another replica filled it meanwhile): answered again knowing it.
