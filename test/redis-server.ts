@@ -43,8 +43,18 @@ async function waitForPing(socket: string, timeoutMs: number): Promise<void> {
   }
 }
 
+export interface RedisServerOptions {
+  /** Runs the server on this CPU only (taskset -c), as the bench does to stand in for Redis on a host of its own. */
+  cpu?: number;
+}
+
 export class RedisServer {
   readonly dir = mkdtempSync(join(tmpdir(), 'taskstub-redis-'));
+  readonly #cpu: number | undefined;
+
+  constructor(options: RedisServerOptions = {}) {
+    this.#cpu = options.cpu;
+  }
   readonly socket = join(this.dir, 'r.sock');
   #process: ChildProcess | undefined;
   #output = '';
@@ -57,11 +67,12 @@ export class RedisServer {
   /** Starts the server (again, on the same socket, after a stop) and waits until it answers. */
   async start(): Promise<void> {
     if (!REDIS_SERVER) throw new Error('redis-server is not installed');
-    const child = spawn(
-      REDIS_SERVER,
-      ['--port', '0', '--unixsocket', this.socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--maxmemory-policy', 'noeviction', '--dir', this.dir],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const args = ['--port', '0', '--unixsocket', this.socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--maxmemory-policy', 'noeviction', '--dir', this.dir];
+    // taskset execs the server, so the child's PID is the server's.
+    const child =
+      this.#cpu === undefined
+        ? spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('taskset', ['-c', String(this.#cpu), REDIS_SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (data) => (this.#output += data.toString()));
     child.stderr!.on('data', (data) => (this.#output += data.toString()));
     this.#process = child;

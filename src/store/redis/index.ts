@@ -54,7 +54,8 @@ export type BeginReadAnswer = string | number | null | string[];
 export interface CommitWrites {
   /** The api begin reserved a room in (BeginNeeds.taskRoom), given back first. */
   reserved?: string | undefined;
-  tasks: readonly ({ op: 'put'; api: string; id: string; json: string; key: string | undefined } | { op: 'delete'; api: string; id: string })[];
+  /** fresh: a put whose id no task can have (a GUID just drawn), so commit does not look for one. */
+  tasks: readonly ({ op: 'put'; api: string; id: string; json: string; key: string | undefined; fresh?: boolean } | { op: 'delete'; api: string; id: string })[];
   tokens: readonly { token: string; login: string }[];
 }
 
@@ -248,7 +249,7 @@ export class RedisStore {
       writes.tasks.length,
     ];
     for (const w of writes.tasks) {
-      if (w.op === 'put') args.push('p', w.api, w.id, w.json, w.key ?? '');
+      if (w.op === 'put') args.push(w.fresh ? 'n' : 'p', w.api, w.id, w.json, w.key ?? '');
       else args.push('d', w.api, w.id, '', '');
     }
     args.push(writes.tokens.length);

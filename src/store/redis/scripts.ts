@@ -22,9 +22,9 @@
 //   B s:G:h:S           hash   taskIdNext, welloId2Next, guidDraws, tokenDraws, clock (own instant), touched
 //   B s:G:t:S           hash   "<api>|<task id>" -> task JSON
 //   B s:G:tx:S          hash   "<api>|<task id>" -> the task's index key (countIn)
-//   B s:G:tc:S          hash   "<api>" -> tasks held, "<api>|<key>" -> tasks with that key, "<api>#seq",
+//   B s:G:tc:S          hash   "<api>" -> tasks held, "<api>|<key>" -> tasks with that key,
 //                              "<api>#r" -> rooms reserved by calls between begin and commit, "<api>#made"
-//   B s:G:to:S          zset   "<api>|<task id>" scored by insertion: values() in the order first added
+//   B s:G:tl:S          list   "<api>|<task id>" in the order first added (values(); a delete LREMs)
 //   per session S, in journal generation J (a clear of the whole journal bumps J):
 //   B j:J:ids:S         list   the session's journal ids, oldest first
 //   B j:J:h:S           hash   evicted (its calls evicted since the last clear)
@@ -58,7 +58,7 @@ end
 local function skey(gen, kind, s) return B .. 's:' .. gen .. ':' .. kind .. ':' .. s end
 local function jkey(jgen, kind, s) return B .. 'j:' .. jgen .. ':' .. kind .. ':' .. s end
 local function sessionKeys(gen, jgen, s)
-  return { skey(gen, 'h', s), skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s),
+  return { skey(gen, 'h', s), skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'tl', s),
            jkey(jgen, 'ids', s), jkey(jgen, 'h', s) }
 end
 `;
@@ -154,40 +154,56 @@ local function occupied(tc, api)
   local n = redis.call('HMGET', tc, api, api .. '#r')
   return num(n[1]) + num(n[2])
 end
--- Gives back a room begin reserved (at commit, or when the call failed); nothing when a reset dropped it already.
+-- A session's task keys: t (JSON), tx (index key), tc (counts), tl (order).
+local function taskKeys(gen, s)
+  return skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'tl', s)
+end
+-- Gives back a room begin reserved (a call that put no new task in it); nothing when a reset dropped it already.
 local function release(gen, s, api)
   local tc = skey(gen, 'tc', s)
   if num(redis.call('HGET', tc, api .. '#r')) > 0 then redis.call('HINCRBY', tc, api .. '#r', -1) end
 end
--- Adds or replaces a task; false (nothing changed) past the limit.
-local function putTask(gen, s, api, id, json, key, limit, ttl)
-  local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
+-- Takes the room begin reserved (a reset may have dropped it: then there is none to take).
+local function takeRoom(tc, api)
+  if redis.call('HINCRBY', tc, api .. '#r', -1) < 0 then redis.call('HSET', tc, api .. '#r', 0) end
+end
+-- Adds or replaces a task; false (nothing changed) past the limit. fresh: no task can have this id (begin handed
+-- it out), so it is not looked for; reserved: begin reserved its room, which it takes instead of checking the limit.
+local function putTask(t, tx, tc, tl, api, id, json, key, limit, ttl, fresh, reserved)
   local f = api .. '|' .. id
-  if redis.call('HEXISTS', t, f) == 1 then
+  local first = false
+  if not fresh and redis.call('HEXISTS', t, f) == 1 then
     local old = redis.call('HGET', tx, f)
     if old then
       if redis.call('HINCRBY', tc, api .. '|' .. old, -1) <= 0 then redis.call('HDEL', tc, api .. '|' .. old) end
     end
+    if reserved then takeRoom(tc, api) end
   else
-    if occupied(tc, api) >= limit then return false end
+    if reserved then
+      takeRoom(tc, api)
+    elseif occupied(tc, api) >= limit then
+      return false
+    end
     local held = redis.call('HINCRBY', tc, api, 1)
+    first = held == 1
     redis.call('HINCRBY', G, 'tasksHeld', 1)
     if held == limit then redis.call('HINCRBY', G, 'tasksFull', 1) end
-    redis.call('ZADD', to, redis.call('HINCRBY', tc, api .. '#seq', 1), f)
+    redis.call('RPUSH', tl, f)
   end
   redis.call('HSET', t, f, json)
   if key ~= '' then
     redis.call('HSET', tx, f, key)
     redis.call('HINCRBY', tc, api .. '|' .. key, 1)
-  else
+  elseif not fresh then
     redis.call('HDEL', tx, f)
   end
-  if ttl > 0 then for _, k in ipairs({ t, tx, tc, to }) do redis.call('EXPIRE', k, ttl) end end
+  -- A table's first task: its keys may be new since the session's last refresh of its EXPIREs (begin).
+  if first and ttl > 0 then for _, k in ipairs({ t, tx, tc, tl }) do redis.call('EXPIRE', k, ttl) end end
   return true
 end
 -- Removes a task; answers its JSON, or false.
 local function deleteTask(gen, s, api, id, limit)
-  local t, tx, tc, to = skey(gen, 't', s), skey(gen, 'tx', s), skey(gen, 'tc', s), skey(gen, 'to', s)
+  local t, tx, tc, tl = taskKeys(gen, s)
   local f = api .. '|' .. id
   local json = redis.call('HGET', t, f)
   if not json then return false end
@@ -199,7 +215,7 @@ local function deleteTask(gen, s, api, id, limit)
   redis.call('HINCRBY', G, 'tasksHeld', -1)
   redis.call('HDEL', t, f)
   redis.call('HDEL', tx, f)
-  redis.call('ZREM', to, f)
+  redis.call('LREM', tl, 1, f)
   return json
 end
 -- One read for begin: get id, count key, size, values, or a token's login.
@@ -210,7 +226,7 @@ local function readOne(gen, s, what, api, arg)
   if what == 'z' then return num(redis.call('HGET', skey(gen, 'tc', s), api)) end
   local prefix = api .. '|'
   local fields = {}
-  for _, f in ipairs(redis.call('ZRANGE', skey(gen, 'to', s), 0, -1)) do
+  for _, f in ipairs(redis.call('LRANGE', skey(gen, 'tl', s), 0, -1)) do
     if string.sub(f, 1, #prefix) == prefix then fields[#fields + 1] = f end
   end
   if #fields == 0 then return {} end
@@ -332,8 +348,8 @@ return batch(beginOne)
  */
 /** Appends one journal entry and evicts the oldest past the limits (RECORD, COMMIT); answers its id. */
 const RECORD_FN = `
-local function recordEntry(s, bytes, limit, maxBytes, ttl)
-  local g = redis.call('HMGET', G, 'jgen', 'seq', 'bytes', 'evicted')
+-- g: HMGET of G's jgen, seq, bytes, evicted (read once by the script that calls this).
+local function recordEntry(s, bytes, limit, maxBytes, ttl, g)
   local jgen = g[1] or '0'
   local id = int(num(g[2]) + 1)
   local J = B .. 'journal'
@@ -365,7 +381,7 @@ end
 `;
 
 export const RECORD = `${CORE}${RECORD_FN}
-return recordEntry(ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6]))
+return recordEntry(ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5]), num(ARGV[6]), redis.call('HMGET', G, 'jgen', 'seq', 'bytes', 'evicted'))
 `;
 
 /**
@@ -537,7 +553,8 @@ return 1
  */
 export const PUT_TASK = `${CORE}${TASK_FNS}
 local gen = gens()
-if putTask(gen, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], num(ARGV[7]), num(ARGV[8])) then return 1 end
+local t, tx, tc, tl = taskKeys(gen, ARGV[2])
+if putTask(t, tx, tc, tl, ARGV[3], ARGV[4], ARGV[5], ARGV[6], num(ARGV[7]), num(ARGV[8]), false, false) then return 1 end
 return { 'full' }
 `;
 
@@ -552,7 +569,8 @@ return deleteTask(gen, ARGV[2], ARGV[3], ARGV[4], num(ARGV[5]))
  * begin reserved given back, its task writes, the tokens it issued, and its
  * journal entry. Arguments (A, unpacked by BATCH): prefix, session, bytes, journal limit, maxBytes (0
  * none), ttl, task limit, max tokens, reserved api ('' none), nWrites, then per
- * write: op ('p' put | 'd' delete), api, id, JSON ('' for a delete), index key
+ * write: op ('p' put | 'n' put of an id begin handed out, not looked for | 'd'
+ * delete), api, id, JSON ('' for a delete), index key
  * ('' none); then nTokens, then token, login pairs. Answers {'ok', journal id},
  * or {'full', api} when a put found no room (a call that began without asking
  * for one): its writes up to there are kept, nothing else is written, and
@@ -561,21 +579,30 @@ return deleteTask(gen, ARGV[2], ARGV[3], ARGV[4], num(ARGV[5]))
 const COMMIT_FN = `
 local function commitOne(A)
   local s, ttl, limit = A[2], num(A[6]), num(A[7])
-  local gen = gens()
-  if A[9] ~= '' then release(gen, s, A[9]) end
+  local g = redis.call('HMGET', G, 'gen', 'jgen', 'seq', 'bytes', 'evicted')
+  local gen = g[1] or '0'
+  local t, tx, tc, tl = taskKeys(gen, s)
+  local reserved = A[9]
   local i = 11
   for _ = 1, num(A[10]) do
     local op, api, id = A[i], A[i + 1], A[i + 2]
-    if op == 'p' then
-      if not putTask(gen, s, api, id, A[i + 3], A[i + 4], limit, ttl) then return { 'full', api } end
-    else
+    if op == 'd' then
       deleteTask(gen, s, api, id, limit)
+    else
+      -- The first put into the api begin reserved a room in takes that room.
+      local room = reserved ~= '' and reserved == api
+      if room then reserved = '' end
+      if not putTask(t, tx, tc, tl, api, id, A[i + 3], A[i + 4], limit, ttl, op == 'n', room) then
+        if reserved ~= '' then release(gen, s, reserved) end
+        return { 'full', api }
+      end
     end
     i = i + 5
   end
+  if reserved ~= '' then release(gen, s, reserved) end
   local n = num(A[i])
   for k = 1, n do rememberToken(A[i + 2 * k - 1], A[i + 2 * k], num(A[8])) end
-  return { 'ok', recordEntry(s, A[3], num(A[4]), num(A[5]), ttl) }
+  return { 'ok', recordEntry(s, A[3], num(A[4]), num(A[5]), ttl, { g[2], g[3], g[4], g[5] }) }
 end
 `;
 

@@ -187,7 +187,9 @@ export function createSharedPath(deps: SharedPathDeps) {
     for (const write of pass.writes) {
       if ('put' in write) {
         const key = write.kind.index?.(write.put);
-        tasks.push({ op: 'put', api: write.api, id: String(write.put.id), json: JSON.stringify(write.put), key: key === undefined ? undefined : String(key) });
+        // A GUID this call drew is a task no one has (an ONLYOFFICE id begin handed out could meanwhile be taken by a PUT of that id elsewhere).
+        const fresh = typeof write.put.id === 'string' && pass.isFresh(write.put.id);
+        tasks.push({ op: 'put', api: write.api, id: String(write.put.id), json: JSON.stringify(write.put), key: key === undefined ? undefined : String(key), fresh });
       } else tasks.push({ op: 'delete', api: write.api, id: String(write.delete) });
     }
     return { reserved, tasks, tokens: pass.remembered };
