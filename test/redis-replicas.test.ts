@@ -12,7 +12,7 @@ import { createStubServer } from '../src/server.js';
 import { createStub } from '../src/stub.js';
 import { RedisStore } from '../src/store/redis/index.js';
 import { RedisServer, skipWithoutRedis } from './redis-server.js';
-import { FIXED, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
+import { FIXED, fixturesWith, TOKEN, VALID, WELLO_AUTH } from './helpers.js';
 
 interface Replica {
   url: string;
@@ -58,9 +58,14 @@ describe('N replicas on one Redis behave as one stub', { skip: skipWithoutRedis 
   });
 
   /** A replica on the prefix: the fast node:http adapter for even ones, Express for odd ones. */
-  async function replica(prefix: string, n: number, commandTimeout = 2000): Promise<Replica> {
-    const store = await RedisStore.connect(`${redis.url}?prefix=${prefix}`, { commandTimeout, connectTimeout: 2000 });
-    const stub = createStub({ ...FIXED, sharedStore: store });
+  interface ReplicaOptions {
+    commandTimeout?: number;
+    maxTasks?: number;
+    fixtures?: string;
+  }
+  async function replica(prefix: string, n: number, options: ReplicaOptions = {}): Promise<Replica> {
+    const store = await RedisStore.connect(`${redis.url}?prefix=${prefix}`, { commandTimeout: options.commandTimeout ?? 2000, connectTimeout: 2000, ...(options.maxTasks ? { maxTasks: options.maxTasks } : {}) });
+    const stub = createStub({ ...FIXED, sharedStore: store, ...(options.fixtures ? { fixtures: options.fixtures } : {}) });
     const server = n % 2 === 0 ? createStubServer({ ...FIXED }, stub) : (await import('node:http')).createServer(createApp({ ...FIXED }, stub));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -68,9 +73,10 @@ describe('N replicas on one Redis behave as one stub', { skip: skipWithoutRedis 
     started.push(r);
     return r;
   }
-  async function replicas(count: number, commandTimeout?: number): Promise<Replica[]> {
+  async function replicas(count: number, options: ReplicaOptions | number = {}): Promise<Replica[]> {
     const prefix = `r${++prefixes}:`;
-    return Promise.all(Array.from({ length: count }, (_, i) => replica(prefix, i, commandTimeout)));
+    const given = typeof options === 'number' ? { commandTimeout: options } : options;
+    return Promise.all(Array.from({ length: count }, (_, i) => replica(prefix, i, given)));
   }
 
   it('500 concurrent Wello creates split over three replicas get id2 1..500, and 100 ONLYOFFICE creates ids 1..100: none twice, none skipped', async () => {
@@ -86,6 +92,41 @@ describe('N replicas on one Redis behave as one stub', { skip: skipWithoutRedis 
       onlyoffice.map((r) => r.json.response.id as number).sort((a, b) => a - b),
       Array.from({ length: 100 }, (_, i) => i + 1),
     );
+  });
+
+  it('--max-tasks under concurrent creates from three replicas: exactly the limit get 201, the rest 507 in the API shape (never a 500), ids 1..limit with none skipped', async () => {
+    const all = await replicas(3, { maxTasks: 7 });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => onlyofficeCreate(all[i % 3]!, 'full')));
+    const statuses = answers.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 201).length, 7, statuses.join());
+    assert.equal(statuses.filter((s) => s === 507).length, 33, statuses.join());
+    for (const refused of answers.filter((r) => r.status === 507)) assert.equal(refused.json.statusCode, 507);
+    assert.deepEqual(answers.filter((r) => r.status === 201).map((r) => r.json.response.id as number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7]);
+    // Every room begin reserved was taken or given back: deleting one task makes room for exactly one more create.
+    assert.equal((await call(all[1]!, 'DELETE', '/api/2.0/crm/task/3', { ...ONLYOFFICE, 'x-stub-session': 'full' })).status, 200);
+    const after = await Promise.all(Array.from({ length: 6 }, (_, i) => onlyofficeCreate(all[i % 3]!, 'full')));
+    assert.deepEqual(after.map((r) => r.status).sort(), [201, 507, 507, 507, 507, 507]);
+    assert.equal(after.find((r) => r.status === 201)!.json.response.id, 8, 'the refused creates drew no id');
+    const wello = await Promise.all(Array.from({ length: 20 }, (_, i) => welloCreate(all[i % 3]!, 'full')));
+    assert.equal(wello.filter((r) => r.status === 201).length, 7);
+    assert.ok(wello.every((r) => r.status === 201 || r.status === 507), wello.map((r) => r.status).join());
+  });
+
+  it('fixture tasks: concurrent first calls of a new session on three replicas all see them, seeded once; new ids start past the highest fixture id (lifecycle.ts tasksOf)', async () => {
+    const fixtures = fixturesWith((data) => {
+      data.tasks = [
+        { id: 4, title: 'Seeded call', deadline: '2026-12-01T09:00:00', categoryId: 1 },
+        { id: 9, title: 'Seeded demo', deadline: '2026-12-02', categoryId: 1 },
+      ];
+    });
+    const all = await replicas(3, { fixtures });
+    const headers = { ...ONLYOFFICE, 'x-stub-session': 'seeded' };
+    const reads = await Promise.all(Array.from({ length: 9 }, (_, i) => call(all[i % 3]!, 'GET', '/api/2.0/crm/task/filter', headers)));
+    for (const read of reads) assert.deepEqual(read.json.response.map((t: { id: number }) => t.id).sort(), [4, 9]);
+    const created = await Promise.all(Array.from({ length: 6 }, (_, i) => onlyofficeCreate(all[i % 3]!, 'seeded')));
+    assert.deepEqual(created.map((r) => r.json.response.id as number).sort((a, b) => a - b), [10, 11, 12, 13, 14, 15]);
+    const listed = await call(all[0]!, 'GET', '/api/2.0/crm/task/filter', headers);
+    assert.equal(listed.json.total, 8, 'the fixture tasks once, and the six created');
   });
 
   it('the journal reads the same from every replica: every call, one order, one total; requests/:id and verify work anywhere', async () => {

@@ -637,14 +637,28 @@ local what = ({ get = 'g', count = 'c', size = 'z', values = 'v' })[ARGV[4]]
 return readOne(gen, ARGV[2], what, ARGV[3], ARGV[5])
 `;
 
-/** seedTasks: marks a session's table of one API as made; answers 1 the first time (the caller then puts the initial tasks), 0 after. */
-export const SEED_TASKS = `${CORE}
-local s, api, ttl = ARGV[2], ARGV[3], num(ARGV[4])
+/**
+ * seedTasks: puts the tasks a session's table of one API starts with (TaskKind.initial), once per session and API
+ * however many replicas ask, in one step: a call that comes after finds all of them. ARGV: prefix, session, api,
+ * ttl, limit, counter field ('' none) and its floor (the field is raised to it: ONLYOFFICE's next id is past the
+ * highest fixture id), then per task: id, JSON, index key ('' none). Answers 1 the first time, 0 after.
+ */
+export const SEED_TASKS = `${CORE}${TASK_FNS}
+local s, api, ttl, limit = ARGV[2], ARGV[3], num(ARGV[4]), num(ARGV[5])
 local gen = gens()
-local tc = skey(gen, 'tc', s)
+local t, tx, tc, tl = taskKeys(gen, s)
 local made = redis.call('HSETNX', tc, api .. '#made', 1)
 if ttl > 0 then redis.call('EXPIRE', tc, ttl) end
-return made
+if made == 0 then return 0 end
+for i = 8, #ARGV, 3 do putTask(t, tx, tc, tl, api, ARGV[i], ARGV[i + 1], ARGV[i + 2], limit, ttl, false, false) end
+if ARGV[6] ~= '' then
+  local h = skey(gen, 'h', s)
+  if num(redis.call('HGET', h, ARGV[6])) < num(ARGV[7]) then
+    redis.call('HSET', h, ARGV[6], ARGV[7])
+    if ttl > 0 then redis.call('EXPIRE', h, ttl) end
+  end
+end
+return 1
 `;
 
 /**

@@ -136,7 +136,10 @@ export function createSharedPath(deps: SharedPathDeps) {
       const fetched = data.tables.get(api)!;
       if (!kind.initial || fetched.seeded) continue;
       fetched.seeded = true;
-      const first = await store.tasks(session, { api, index: kind.index }).seed(kind.initial);
+      // ONLYOFFICE's next id is past its highest fixture id (the portal's AUTO_INCREMENT; lifecycle.ts tasksOf).
+      const ids = api === 'onlyoffice' ? kind.initial().map((task) => Number(task.id)).filter(Number.isInteger) : [];
+      const floor = ids.length > 0 ? { counter: 'taskIdNext' as const, value: Math.max(...ids) + 1 } : undefined;
+      const first = await store.tasks(session, { api, index: kind.index }).seed(kind.initial, floor);
       seeded ||= first;
     }
     return seeded;

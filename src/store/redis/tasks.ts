@@ -72,11 +72,16 @@ export class RedisTaskTable<T extends StoredTask> {
 
   /**
    * Puts the tasks a new session starts with (TaskKind.initial), once per session and API however many
-   * replicas ask: answers whether this call put them.
+   * replicas ask, in one script (a call after it finds every one): answers whether this call put them.
+   * `floor` raises a session counter with them (ONLYOFFICE's next id past the highest fixture id).
    */
-  async seed(initial: () => readonly T[]): Promise<boolean> {
-    const first = Number(await script<number>(this.#ctx, 'tsSeedTasks', this.#session, this.#kind.api, this.#ctx.ttl)) === 1;
-    if (first) for (const task of initial()) await this.put(task);
-    return first;
+  async seed(initial: () => readonly T[], floor?: { counter: 'taskIdNext'; value: number }): Promise<boolean> {
+    const args: (string | number)[] = [this.#session, this.#kind.api, this.#ctx.ttl, this.limit, floor?.counter ?? '', floor?.value ?? 0];
+    for (const task of initial()) {
+      const key = this.#kind.index?.(task);
+      args.push(String(task.id), JSON.stringify(task), key === undefined ? '' : String(key));
+    }
+    return Number(await script<number>(this.#ctx, 'tsSeedTasks', ...args)) === 1;
   }
+
 }
