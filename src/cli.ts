@@ -9,7 +9,7 @@ import { DEFAULT_BODY_LIMIT } from './app.js';
 import { isLoopbackHost } from './admin/token.js';
 import { createRequestLogger, type RequestLogger } from './log.js';
 import { bodyLimitBytes, createStubServer, shutDown, type Shutdown } from './server.js';
-import { createStub, DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, journalMaxBytes, type Stub } from './stub.js';
+import { adminViewOf, createStub, DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, journalMaxBytes, type Stub } from './stub.js';
 import { DEFAULT_MAX_SESSIONS } from './core/sessions.js';
 import { DEFAULT_MAX_TASKS } from './store/task-table.js';
 import type { RedisStore } from './store/redis/index.js';
@@ -70,8 +70,8 @@ function closeOnSignals(server: Server, stub: Stub, logger: RequestLogger | unde
   };
   const close = () => {
     if (shutdown) return shutdown.cutNow();
-    // Live page streams never end on their own: end them so that the server can close.
-    stub.journal.endSubscriptions();
+    // Live page streams never end on their own: end them so that the server can close (the shared store's too).
+    adminViewOf(stub).endSubscriptions();
     shutdown = shutDown(server, graceMs);
     shutdown.closed
       .then(async ({ cut }) => {

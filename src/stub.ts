@@ -331,5 +331,6 @@ export function memoryAdminView(stub: Stub): AdminView {
       tasks: stub.store.taskHealth(),
     }),
     subscribe: (_afterId, listener) => journal.subscribe(listener),
+    endSubscriptions: () => journal.endSubscriptions(),
   };
 }

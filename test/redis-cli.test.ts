@@ -60,4 +60,21 @@ describe('taskstub serve --store redis+unix://… --workers 2', { skip: skipWith
       await cli.stop();
     }
   });
+
+  it('SIGTERM with a live page stream open ends the stream and exits 0, without waiting out --shutdown-grace (the Redis feed blocks in XREAD)', { timeout: 30_000 }, async () => {
+    const cli = await startCli(['serve', '--port', '0', '--store', redis.url, '--shutdown-grace', '5000']);
+    const controller = new AbortController();
+    const stream = await fetch(`${cli.url}/__admin/events`, { signal: controller.signal });
+    assert.equal(stream.status, 200);
+    const reader = stream.body!.getReader();
+    await reader.read();
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return true;
+    })().catch(() => true);
+    const code = await cli.stop();
+    controller.abort();
+    assert.equal(code, 0);
+    assert.equal(await ended, true);
+    assert.doesNotMatch(cli.stderr(), /--shutdown-grace 5000 ms over/, 'no connection was left for the grace to cut');
+  });
 });

@@ -42,6 +42,8 @@ export interface AdminView {
   health(): MaybePromise<StoreHealth>;
   /** Every change from now on (the live page); `afterId`: the last id the caller has. */
   subscribe(afterId: number, listener: JournalListener): () => void;
+  /** Tells every subscriber the stub is closing (a 'closing' event: the live page ends its stream) and ends them. */
+  endSubscriptions(): void;
 }
 
 /** Calls `then` with the value, at once when it is not a promise (the memory store's answers). */

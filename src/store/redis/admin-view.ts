@@ -59,6 +59,8 @@ export interface RedisAdminDeps {
 }
 
 export function createRedisAdminView({ store, recheck, maxBytes, storedTasks, changeTasks }: RedisAdminDeps): AdminView {
+  /** The live subscriptions (each one's end, and its listener), for endSubscriptions. */
+  const live = new Map<() => void, JournalListener>();
   const entries = (calls: SharedCall[]) => calls.map((call) => sharedEntry(call, recheck));
   return {
     calls: async (session) => (await store.journal.calls(session)).map((call) => sharedJournalCall(call, recheck)),
@@ -103,7 +105,19 @@ export function createRedisAdminView({ store, recheck, maxBytes, storedTasks, ch
       const unsubscribe = store.journal.subscribe(afterId, (event) => {
         listener(event.kind === 'added' ? { kind: 'added', entry: sharedEntry(event.call, recheck) } : event);
       });
-      return () => void unsubscribe();
+      const end = () => {
+        live.delete(end);
+        void unsubscribe();
+      };
+      live.set(end, listener);
+      return end;
+    },
+    endSubscriptions() {
+      // A stream that waits on XREAD BLOCK would otherwise hold the server open until the shutdown grace cuts it.
+      for (const [end, listener] of [...live]) {
+        listener({ kind: 'closing' });
+        end();
+      }
     },
   };
 }
