@@ -1,7 +1,9 @@
-// The shared store's cost per create, from one process: begin (ids, a GUID
-// draw, the clock, the fault check) then record (a 1.4 KB entry, the measured
-// size of a create's encodeEntry bytes) with the journal full, so every record
-// also evicts. Starts its own redis-server on a unix socket (and stops it).
+// The shared store's cost per create, from one process: begin (an id2, a GUID
+// draw, the clock, the fault check, room for the task) then commit (the task,
+// about 400 bytes of JSON, and a 1.4 KB entry, the measured size of a create's
+// encodeEntry bytes) with the journal full, so every commit also evicts: the
+// two steps of src/store/redis/shared-path.ts without the API core. Starts its
+// own redis-server on a unix socket (and stops it).
 // Not run by the tests:
 //   node --import tsx bench/redis-store.ts [--seconds 3] [--inflight 50] [--sessions 100] [--runs 3]
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,7 @@ const SESSIONS = option('sessions', 100);
 const RUNS = option('runs', 3);
 const LIMIT = 10_000;
 const ENTRY = randomBytes(1400);
+const TASK = JSON.stringify({ subject: 'Printer on floor 3 is jammed', remark: 'x'.repeat(330) });
 
 async function redisCpuSeconds(store: RedisStore): Promise<number> {
   const info = await store.client.info('cpu');
@@ -29,7 +32,7 @@ async function redisCpuSeconds(store: RedisStore): Promise<number> {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
-/** `inFlight` workers each doing begin then record until the time is up; answers creates/s, latency and CPU per create. */
+/** `inFlight` workers each doing begin then commit until the time is up; answers creates/s, latency and CPU per create. */
 async function measure(store: RedisStore, seconds: number, inFlight: number) {
   const latencies: number[] = [];
   let done = 0;
@@ -42,9 +45,9 @@ async function measure(store: RedisStore, seconds: number, inFlight: number) {
       for (let n = worker; performance.now() < end; n += inFlight) {
         const session = `s${n % SESSIONS}`;
         const t0 = performance.now();
-        const begun = await store.begin(session, { welloId2: 1, guids: 1 }, { seen: 0 });
+        const begun = await store.begin(session, { welloId2: 1, guids: 1, taskRoom: 'wello' }, { seen: 0 });
         if (begun.kind !== 'ok') throw new Error(`begin answered ${begun.kind}`);
-        await store.journal.record(session, ENTRY);
+        await store.commit(session, ENTRY, { reserved: 'wello', tasks: [{ op: 'put', api: 'wello', id: `t-${n}`, json: TASK, key: undefined, fresh: true }], tokens: [] });
         latencies.push(performance.now() - t0);
         done++;
       }
@@ -66,19 +69,19 @@ async function measure(store: RedisStore, seconds: number, inFlight: number) {
 /** One call at a time: the latency of each operation alone (a round trip plus its script). */
 async function sequential(store: RedisStore, count: number) {
   const begin: number[] = [];
-  const record: number[] = [];
+  const commit: number[] = [];
   for (let i = 0; i < count; i++) {
     const session = `s${i % SESSIONS}`;
     let t0 = performance.now();
-    await store.begin(session, { welloId2: 1, guids: 1 }, { seen: 0 });
+    await store.begin(session, { welloId2: 1, guids: 1, taskRoom: 'wello' }, { seen: 0 });
     begin.push(performance.now() - t0);
     t0 = performance.now();
-    await store.journal.record(session, ENTRY);
-    record.push(performance.now() - t0);
+    await store.commit(session, ENTRY, { reserved: 'wello', tasks: [{ op: 'put', api: 'wello', id: `s-${i}`, json: TASK, key: undefined, fresh: true }], tokens: [] });
+    commit.push(performance.now() - t0);
   }
   begin.sort((a, b) => a - b);
-  record.sort((a, b) => a - b);
-  return { beginP50: quantile(begin, 0.5), beginP99: quantile(begin, 0.99), recordP50: quantile(record, 0.5), recordP99: quantile(record, 0.99) };
+  commit.sort((a, b) => a - b);
+  return { beginP50: quantile(begin, 0.5), beginP99: quantile(begin, 0.99), commitP50: quantile(commit, 0.5), commitP99: quantile(commit, 0.99) };
 }
 
 const server = new RedisServer();
@@ -89,14 +92,14 @@ try {
   for (let i = 0; i < LIMIT; i += 500) await Promise.all(Array.from({ length: 500 }, (_, k) => store.journal.record(`s${(i + k) % SESSIONS}`, ENTRY)));
   await measure(store, 0.5, IN_FLIGHT);
   const f = (n: number, digits = 1) => n.toFixed(digits);
-  say(`begin+record, ${IN_FLIGHT} in flight, ${SESSIONS} sessions, ${ENTRY.length}-byte entries, journal full at ${LIMIT}, ${SECONDS} s per run`);
+  say(`begin+commit, ${IN_FLIGHT} in flight, ${SESSIONS} sessions, ${ENTRY.length}-byte entries, journal full at ${LIMIT}, ${SECONDS} s per run`);
   say('creates/s  p50 ms  p99 ms  node µs/create  redis µs/create');
   for (let run = 0; run < RUNS; run++) {
     const r = await measure(store, SECONDS, IN_FLIGHT);
     say(`${String(r.perSecond).padStart(9)}  ${f(r.p50, 2).padStart(6)}  ${f(r.p99, 2).padStart(6)}  ${f(r.nodeUs).padStart(14)}  ${f(r.redisUs).padStart(15)}`);
   }
   const s = await sequential(store, 2000);
-  say(`one at a time: begin p50 ${f(s.beginP50, 3)} ms (p99 ${f(s.beginP99, 3)}), record p50 ${f(s.recordP50, 3)} ms (p99 ${f(s.recordP99, 3)})`);
+  say(`one at a time: begin p50 ${f(s.beginP50, 3)} ms (p99 ${f(s.beginP99, 3)}), commit p50 ${f(s.commitP50, 3)} ms (p99 ${f(s.commitP99, 3)})`);
   const memory = await store.client.info('memory');
   say(`redis used_memory: ${/used_memory_human:(\S+)/.exec(memory)?.[1]} with ${await store.journal.size()} entries held`);
 } finally {
