@@ -221,15 +221,15 @@ export function createSharedPath(deps: SharedPathDeps) {
     const useQueue = badSession === undefined && headerError === undefined && headerFault === undefined;
     const view = faultCallView(req, api.name, session);
     const tables = new Map<ApiName, FetchedTable>();
-    const tokenData = new Map<string, string | null>();
-    let clock = realClock;
-    const data = () => ({ seed, session, clock, tables, tokens: tokenData, maxTasks: store.maxTasks });
+    // One object for every pass of the call; its clock becomes the frozen one once begin has read it.
+    const callData = { seed, session, clock: realClock as Clock, tables, tokens: new Map<string, string | null>(), maxTasks: store.maxTasks };
 
     // The core runs more than once for this call: what it reads from the request alone is kept between passes,
     // and the first pass (whose answer is thrown away) renders no successful body.
     const memo = new Map();
-    const realReq: CoreRequest = { ...req, memo };
-    const planReq: CoreRequest = { ...req, memo, planOnly: true };
+    const { method, path, query, rawQuery, headers, body } = req;
+    const realReq: CoreRequest = { method, path, query, rawQuery, headers, body, memo };
+    const planReq: CoreRequest = { method, path, query, rawQuery, headers, body, memo, planOnly: true };
     /** The core's answer with a fault (or none): as stub.ts's answer(). */
     const core = (fault: Fault | undefined, planOnly = false): SharedResult => {
       const req = planOnly ? planReq : realReq;
@@ -255,19 +255,19 @@ export function createSharedPath(deps: SharedPathDeps) {
       const recordPass = () => {
         chosen = useQueue ? mirror.choose(view) : undefined;
         fault = headerFault ?? chosen?.fault;
-        const pass = new CallPass(data(), undefined);
-        run(pass, clock.now(), () => core(fault, true));
+        const pass = new CallPass(callData, undefined);
+        run(pass, callData.clock.now(), () => core(fault, true));
         plan = pass.plan;
       };
       recordPass();
       for (let i = 0; i < 3; i++) {
-        if (needsSeeding(plan, tables) && (await seedTables(session, plan, data()))) {
+        if (needsSeeding(plan, tables) && (await seedTables(session, plan, callData))) {
           recordPass();
           continue;
         }
         // A task read noted before a draw may decide what is drawn: fetched before begin, so that failed calls take none.
         if (!plan.readBeforeDraw) break;
-        await fetch(session, plan, data());
+        await fetch(session, plan, callData);
         recordPass();
       }
 
@@ -287,8 +287,8 @@ export function createSharedPath(deps: SharedPathDeps) {
         if (result.kind === 'full') {
           tables.get(plan.taskRoom!)!.size = store.maxTasks;
         } else {
-          fill(plan, data(), reads, result.reads);
-          if (result.clock !== undefined) clock = createClock(result.clock);
+          fill(plan, callData, reads, result.reads);
+          if (result.clock !== undefined) callData.clock = createClock(result.clock);
           if (plan.taskRoom) {
             tables.get(plan.taskRoom)!.room = true;
             reserved = plan.taskRoom;
@@ -302,17 +302,17 @@ export function createSharedPath(deps: SharedPathDeps) {
 
       try {
         // 3. The real pass: what begin handed out and the reads fetched; a draw or read not foreseen is fetched, and the pass run again.
-        const time = clock.now();
+        const time = callData.clock.now();
         let pass!: CallPass;
         let result!: SharedResult;
         for (let i = 0; ; i++) {
           if (i >= MAX_PASSES) throw new Error(`a call asked for more draws or reads than ${MAX_PASSES} passes gave it`);
-          pass = new CallPass(data(), draws);
+          pass = new CallPass(callData, draws);
           try {
             result = run(pass, time, () => core(fault));
           } catch (error) {
             if (!(error instanceof NeedMore)) throw error;
-            if (error.what === 'read') await fetch(session, pass.plan, data());
+            if (error.what === 'read') await fetch(session, pass.plan, callData);
             else await drawMore(session, pass.plan, draws);
             continue;
           }
