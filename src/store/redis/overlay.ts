@@ -260,7 +260,8 @@ class PassSession implements Session {
   next(counter: CounterName): number {
     return this.pass.next(counter);
   }
-  // Only ONLYOFFICE's fixture-task bump reads it (and then sets the counter); begin skips the ids held instead.
+  // Only ONLYOFFICE's fixture-task bump reads it (and then sets the counter): with a shared store the seed script
+  // raises the counter past the fixture ids (shared-path.ts seedTables), and begin skips any id a table holds.
   peek(): number {
     return Number.MAX_SAFE_INTEGER;
   }
