@@ -16,6 +16,12 @@ export interface TaskKind<T extends StoredTask> {
    * --max-tasks of them fail that session's calls with the API's 507.
    */
   readonly initial?: () => readonly T[];
+  /**
+   * A counter a session's first new id comes after: past the highest fixture id (ONLYOFFICE: the portal's
+   * AUTO_INCREMENT is never at or below MAX(id)). The memory store's lifecycle raises it itself (lifecycle.ts
+   * tasksOf); a shared store raises it when it seeds the table.
+   */
+  readonly counterFloor?: { readonly counter: CounterName; readonly after: number };
 }
 
 export interface Session {

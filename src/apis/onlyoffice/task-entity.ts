@@ -88,5 +88,5 @@ export function onlyofficeTaskKind(fixtures: OnlyofficeFixtures, now: () => Tick
   const rows = fixtureTaskRows(fixtures, now);
   const highestFixtureId = Math.max(0, ...(fixtures.tasks ?? []).map((t) => t.id));
   if (highestFixtureId === 0) return { kind: ONLYOFFICE_TASKS, highestFixtureId };
-  return { kind: { ...ONLYOFFICE_TASKS, initial: rows }, highestFixtureId };
+  return { kind: { ...ONLYOFFICE_TASKS, initial: rows, counterFloor: { counter: 'onlyofficeTaskId', after: highestFixtureId } }, highestFixtureId };
 }

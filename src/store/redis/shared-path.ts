@@ -15,6 +15,7 @@ import { ByteWriter } from '../../journal/bytes.js';
 import { encodeEntry } from '../../journal/codec.js';
 import type { StoredEntry } from '../../journal/entry.js';
 import type { StoredTask } from '../task-table.js';
+import { taskRow } from './tasks.js';
 import type { TokenStore } from '../store.js';
 import { StoreUnavailableError } from './connect.js';
 import type { BeginNeeds, BeginRead, BeginReadAnswer, CommitWrites, RedisStore } from './index.js';
@@ -142,10 +143,7 @@ export function createSharedPath(deps: SharedPathDeps) {
       const fetched = data.tables.get(api)!;
       if (!kind.initial || fetched.seeded) continue;
       fetched.seeded = true;
-      // ONLYOFFICE's next id is past its highest fixture id (the portal's AUTO_INCREMENT; lifecycle.ts tasksOf).
-      const ids = api === 'onlyoffice' ? kind.initial().map((task) => Number(task.id)).filter(Number.isInteger) : [];
-      const floor = ids.length > 0 ? { counter: 'taskIdNext' as const, value: Math.max(...ids) + 1 } : undefined;
-      const first = await store.tasks(session, { api, index: kind.index }).seed(kind.initial, floor);
+      const first = await store.tasks(session, { api, index: kind.index }).seed(kind.initial, kind.counterFloor);
       seeded ||= first;
     }
     return seeded;
@@ -195,10 +193,9 @@ export function createSharedPath(deps: SharedPathDeps) {
     const tasks: CommitWrites['tasks'][number][] = [];
     for (const write of pass.writes) {
       if ('put' in write) {
-        const key = write.kind.index?.(write.put);
         // A GUID this call drew is a task no one has (an ONLYOFFICE id begin handed out could meanwhile be taken by a PUT of that id elsewhere).
         const fresh = typeof write.put.id === 'string' && pass.isFresh(write.put.id);
-        tasks.push({ op: 'put', api: write.api, id: String(write.put.id), json: JSON.stringify(write.put), key: key === undefined ? undefined : String(key), fresh });
+        tasks.push({ op: 'put', api: write.api, ...taskRow(write.kind, write.put), fresh });
       } else tasks.push({ op: 'delete', api: write.api, id: String(write.delete) });
     }
     return { reserved, tasks, tokens: pass.remembered };

@@ -4,12 +4,22 @@
 // is checked inside the put script, so concurrent puts from several replicas
 // never take a table past it.
 import type { ApiName } from '../../core/record.js';
+import type { CounterName } from '../../core/sessions.js';
 import { type StoredTask, TaskLimitError } from '../task-table.js';
 import { script, type StoreContext } from './context.js';
 
 export interface SharedTaskKind<T extends StoredTask> {
   readonly api: ApiName;
   readonly index?: (task: T) => number | string | undefined;
+}
+
+/** The session hash's field of each counter (the begin and seed scripts). */
+const COUNTER_FIELDS: Record<CounterName, string> = { onlyofficeTaskId: 'taskIdNext', welloId2: 'welloId2Next' };
+
+/** A task as the scripts store it: its id, its JSON, and its index key (countIn), undefined when it has none. */
+export function taskRow<T extends StoredTask>(kind: SharedTaskKind<T>, task: T): { id: string; json: string; key: string | undefined } {
+  const key = kind.index?.(task);
+  return { id: String(task.id), json: JSON.stringify(task), key: key === undefined ? undefined : String(key) };
 }
 
 export class RedisTaskTable<T extends StoredTask> {
@@ -49,8 +59,8 @@ export class RedisTaskTable<T extends StoredTask> {
 
   /** Adds a task, or replaces the one with its id (keeping its place); TaskLimitError, changing nothing, past the limit. */
   async put(task: T): Promise<void> {
-    const key = this.#kind.index?.(task);
-    const answer = await script<number | string[]>(this.#ctx, 'tsPutTask', this.#session, this.#kind.api, String(task.id), JSON.stringify(task), key === undefined ? '' : String(key), this.limit, this.#ctx.ttl);
+    const row = taskRow(this.#kind, task);
+    const answer = await script<number | string[]>(this.#ctx, 'tsPutTask', this.#session, this.#kind.api, row.id, row.json, row.key ?? '', this.limit, this.#ctx.ttl);
     if (Array.isArray(answer)) throw new TaskLimitError(this.limit);
   }
 
@@ -73,15 +83,16 @@ export class RedisTaskTable<T extends StoredTask> {
   /**
    * Puts the tasks a new session starts with (TaskKind.initial), once per session and API however many
    * replicas ask, in one script (a call after it finds every one): answers whether this call put them.
-   * `floor` raises a session counter with them (ONLYOFFICE's next id past the highest fixture id).
+   * `floor` raises a session counter with them (TaskKind.counterFloor).
    */
-  async seed(initial: () => readonly T[], floor?: { counter: 'taskIdNext'; value: number }): Promise<boolean> {
-    const args: (string | number)[] = [this.#session, this.#kind.api, this.#ctx.ttl, this.limit, floor?.counter ?? '', floor?.value ?? 0];
+  async seed(initial: () => readonly T[], floor?: { counter: CounterName; after: number }): Promise<boolean> {
+    const args: (string | number)[] = [this.#session, this.#kind.api, this.#ctx.ttl, this.limit, floor ? COUNTER_FIELDS[floor.counter] : '', floor ? floor.after + 1 : 0];
     for (const task of initial()) {
-      const key = this.#kind.index?.(task);
-      args.push(String(task.id), JSON.stringify(task), key === undefined ? '' : String(key));
+      const row = taskRow(this.#kind, task);
+      args.push(row.id, row.json, row.key ?? '');
     }
     return Number(await script<number>(this.#ctx, 'tsSeedTasks', ...args)) === 1;
   }
+
 
 }
